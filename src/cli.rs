@@ -1,0 +1,298 @@
+//! The command line, as clap types. Nothing past `config.rs` sees these.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "magedl",
+    version,
+    about = "List, download and verify Magento / Adobe Commerce release archives and patches",
+    long_about = "List, download and verify Magento Open Source / Adobe Commerce release archives \
+                  and patches from the MAGEID + token downloads endpoint: parallel, segmented, \
+                  resumable, verified, and safe with the token.",
+    after_help = "Credentials: --mage-id with --token-file, MAGE_ID/MAGE_TOKEN, or ~/.netrc.\n\
+                  Exit codes: 0 ok, 1 runtime failure, 2 usage, 3 refused (401/403), \
+                  4 checksum mismatch, 5 nothing matched / 404, 6 directory busy, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Your MAGEID (else MAGE_ID, netrc, or a prompt)
+    #[arg(long, global = true, value_name = "ID")]
+    pub mage_id: Option<String>,
+    /// Read the download token from a file (`-` reads standard input; first line)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// The download token (visible to other users in the process list: prefer --token-file)
+    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Endpoint base URL (a mirror or a test server)
+    #[arg(
+        long,
+        global = true,
+        env = "MAGEDL_ENDPOINT",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub endpoint: Option<String>,
+    /// Trust this CA certificate (PEM) in addition to the system roots
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify TLS certificates (warns on every run)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Progress display
+    #[arg(long, global = true, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+    /// No progress and no summary; errors are still shown
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail on standard error (never the token)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Colored output
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Retries of a transient failure (reset, stall, 408, 429, 5xx)
+    #[arg(long, global = true, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+    /// Idle read timeout in seconds
+    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS", value_parser = positive_secs)]
+    pub timeout: f64,
+    /// Connect timeout in seconds
+    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS", value_parser = positive_secs)]
+    pub connect_timeout: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    Auto,
+    Bar,
+    Line,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Names,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the endpoint URL for PATH (default info/help), token masked
+    Url {
+        /// e.g. info/files, info/filter/version/2.4.*, file/NAME
+        path: Option<String>,
+        /// Print the real token in the URL
+        #[arg(long)]
+        show_token: bool,
+    },
+    /// Print the server's own answer: help, files, versions, json, or filter version|type VALUE
+    #[command(disable_help_subcommand = true)]
+    Info {
+        #[command(subcommand)]
+        what: InfoWhat,
+    },
+    /// List releases from the catalog
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List versions, newest first
+    Versions,
+    /// Download files (parallel, segmented, resumable, verified)
+    Download(DownloadArgs),
+    /// Check files against the catalog md5 or given checksums
+    Verify(VerifyArgs),
+    /// Bring a directory up to date with the (filtered) catalog
+    Sync(SyncArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InfoWhat {
+    /// The server's usage text
+    Help,
+    /// Text table of every file
+    Files,
+    /// Text list of versions
+    Versions,
+    /// The JSON catalog
+    Json,
+    /// A filtered text table
+    Filter {
+        #[arg(value_enum)]
+        by: FilterBy,
+        /// A version (with `*` wildcards) or a type
+        value: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FilterBy {
+    Version,
+    Type,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// File names or globs (e.g. 'Magento-CE-2.4.*')
+    #[arg(value_name = "NAME-OR-GLOB")]
+    pub names: Vec<String>,
+    /// Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Only files belonging to a version matching this glob (e.g. '2.4.*')
+    #[arg(long, value_name = "GLOB")]
+    pub version: Option<String>,
+    /// Only the newest version per type
+    #[arg(long)]
+    pub latest: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct TransferArgs {
+    /// Files at once
+    #[arg(short, long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+    /// Connections per file (default: automatic; 1 turns segmenting off)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub segments: Option<u32>,
+    /// Wait for another run holding the directory instead of exiting 6
+    #[arg(long)]
+    pub wait: bool,
+    /// Print the report as JSON on standard output
+    #[arg(long)]
+    pub json: bool,
+    /// Print what would be fetched and exit
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct DownloadArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    /// Output directory
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub output_dir: PathBuf,
+    /// Expected SHA-256 (single file)
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<String>,
+    /// Expected MD5 (single file)
+    #[arg(long, value_name = "HEX")]
+    pub md5: Option<String>,
+    /// Expected checksums (sha256sum or md5sum format)
+    #[arg(long, value_name = "FILE")]
+    pub checksums: Option<PathBuf>,
+    /// Fail (exit 4) for a file without any expected checksum
+    #[arg(long)]
+    pub require_checksum: bool,
+    /// Skip checksum verification
+    #[arg(long, conflicts_with_all = ["require_checksum", "sha256", "md5", "checksums"])]
+    pub no_verify: bool,
+    /// Download again even when a verified file is present
+    #[arg(long)]
+    pub force: bool,
+    /// Discard partial data instead of resuming
+    #[arg(long)]
+    pub no_resume: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct VerifyArgs {
+    /// Files to check
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Check against this checksum file instead of the catalog
+    #[arg(long, value_name = "FILE")]
+    pub checksums: Option<PathBuf>,
+    /// Expected SHA-256 (single file)
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<String>,
+    /// Expected MD5 (single file)
+    #[arg(long, value_name = "HEX")]
+    pub md5: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SyncArgs {
+    /// The directory to bring up to date
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub transfer: TransferArgs,
+    /// Remove files that left the catalog
+    #[arg(long)]
+    pub prune: bool,
+    /// Lay the directory out like the endpoint (info/..., file/...)
+    #[arg(long)]
+    pub mirror: bool,
+}
+
+fn positive_secs(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err(format!("`{s}` must be between 0 and 86400 seconds"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn globals_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["magedl", "list", "--mage-id", "X", "-q"]).unwrap();
+        assert_eq!(cli.global.mage_id.as_deref(), Some("X"));
+        assert!(cli.global.quiet);
+    }
+}

@@ -1,0 +1,479 @@
+//! The HTTP client: TLS roots, proxies, timeouts, redirects followed by hand so
+//! that credentials only ever reach the endpoint's own origin, status codes
+//! mapped once into typed errors, and retry timing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::{Method, Response, StatusCode};
+use url::Url;
+
+use crate::endpoint::Endpoint;
+use crate::error::{Error, Result};
+use crate::secret::{Credentials, scrub};
+
+const MAX_REDIRECTS: usize = 10;
+
+/// Network settings from the command line.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    pub cacert: Option<PathBuf>,
+    pub insecure: bool,
+    pub proxy: Option<String>,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub retries: u32,
+}
+
+/// One shared client per run; connections are pooled and reused.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: Endpoint,
+    creds: Option<Credentials>,
+    pub options: ClientOptions,
+}
+
+/// What went wrong with one attempt, and whether another is worth making.
+#[derive(Debug)]
+pub enum Failure {
+    /// Connection reset, stall, truncated body, 408, 429, 5xx.
+    Transient {
+        error: Error,
+        retry_after: Option<Duration>,
+    },
+    /// Anything that another attempt cannot fix (401, 403, 404, bad input).
+    Fatal(Error),
+}
+
+impl Failure {
+    pub fn into_error(self) -> Error {
+        match self {
+            Failure::Transient { error, .. } | Failure::Fatal(error) => error,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::Fatal(error)
+    }
+}
+
+impl Client {
+    pub fn new(
+        endpoint: Endpoint,
+        creds: Option<Credentials>,
+        options: ClientOptions,
+    ) -> Result<Client> {
+        let tls = tls_config(options.cacert.as_deref(), options.insecure)?;
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .user_agent(concat!("magedl/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true);
+        if let Some(proxy) = &options.proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|_| Error::Usage("invalid --proxy URL".into()))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder.build().map_err(|e| {
+            Error::Usage(format!("cannot set up the HTTP client: {}", describe(&e)))
+        })?;
+        Ok(Client {
+            http,
+            endpoint,
+            creds,
+            options,
+        })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.creds.as_ref()
+    }
+
+    /// A URL as it may appear in messages.
+    pub fn shown(&self, url: &Url) -> String {
+        if self.endpoint.same_origin(url) {
+            self.endpoint.display(url, self.creds.as_ref(), false)
+        } else {
+            Endpoint::redact(url)
+        }
+    }
+
+    /// Sends a request and follows redirects itself: Basic auth is attached
+    /// only while the URL has the endpoint's origin (scheme, host, port), an
+    /// https → http hop is refused, and the other headers (Range, If-Range)
+    /// travel on. Returns the final response, whatever its status.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: &HeaderMap,
+    ) -> Result<Response, Failure> {
+        let mut url = url.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(headers.clone());
+            if let Some(auth) = self.auth_for(&url) {
+                req = req.header(AUTHORIZATION, auth);
+            }
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| self.transport_failure(&url, &e))?;
+            if !resp.status().is_redirection() || resp.status() == StatusCode::NOT_MODIFIED {
+                return Ok(resp);
+            }
+            url = self.redirect_target(&url, &resp)?;
+        }
+        Err(Failure::Fatal(Error::Protocol(format!(
+            "more than {MAX_REDIRECTS} redirects from {}",
+            self.shown(&url)
+        ))))
+    }
+
+    fn auth_for(&self, url: &Url) -> Option<HeaderValue> {
+        let creds = self.creds.as_ref()?;
+        if !self.endpoint.same_origin(url) || !self.endpoint.may_carry_credentials() {
+            return None;
+        }
+        let mut value = HeaderValue::from_str(&format!("Basic {}", creds.basic_value())).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+
+    fn redirect_target(&self, from: &Url, resp: &Response) -> Result<Url, Failure> {
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                Error::Protocol(format!(
+                    "redirect without a Location from {}",
+                    self.shown(from)
+                ))
+            })?;
+        let next = from.join(location).map_err(|_| {
+            Error::Protocol(format!(
+                "redirect to an invalid URL from {}",
+                self.shown(from)
+            ))
+        })?;
+        if next.scheme() != "https" && next.scheme() != "http" {
+            return Err(Error::Protocol(format!(
+                "refusing a redirect to a {} URL from {}",
+                next.scheme(),
+                self.shown(from)
+            ))
+            .into());
+        }
+        if from.scheme() == "https" && next.scheme() == "http" {
+            return Err(Error::Protocol(format!(
+                "refusing a redirect from https to plain http ({})",
+                Endpoint::redact(&next)
+            ))
+            .into());
+        }
+        Ok(next)
+    }
+
+    fn transport_failure(&self, url: &Url, e: &reqwest::Error) -> Failure {
+        let text = format!("{}: {}", self.shown(url), describe(e));
+        if is_tls_failure(e) {
+            return Failure::Fatal(Error::Network(format!(
+                "{text} (TLS: check the certificate, or pass --cacert FILE)"
+            )));
+        }
+        Failure::Transient {
+            error: Error::Network(text),
+            retry_after: None,
+        }
+    }
+
+    /// Maps a non-success status to a failure; `Ok(())` for 2xx.
+    pub fn check_status(&self, url: &Url, resp: &Response) -> Result<(), Failure> {
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let shown = self.shown(url);
+        let error = status_error(status, shown);
+        if is_transient_status(status) {
+            Err(Failure::Transient {
+                error,
+                retry_after: retry_after(resp.headers()),
+            })
+        } else {
+            Err(Failure::Fatal(error))
+        }
+    }
+
+    /// GET of a small text resource (an `info/...` answer), with retries.
+    pub async fn get_text(&self, url: &Url) -> Result<String> {
+        let bytes = self.get_small(url).await?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// GET of a small body held in memory (listings; never archives).
+    pub async fn get_small(&self, url: &Url) -> Result<Vec<u8>> {
+        self.retrying(|| async {
+            let resp = self.send(Method::GET, url, &HeaderMap::new()).await?;
+            self.check_status(url, &resp)?;
+            let bytes = resp
+                .bytes()
+                .await
+                .map_err(|e| self.transport_failure(url, &e))?;
+            Ok(bytes.to_vec())
+        })
+        .await
+    }
+
+    /// Runs `attempt` until it succeeds, fails fatally, or the retries run out.
+    pub async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let mut tries = 0;
+        loop {
+            match attempt().await {
+                Ok(v) => return Ok(v),
+                Err(Failure::Fatal(e)) => return Err(e),
+                Err(Failure::Transient { error, retry_after }) => {
+                    if tries >= self.options.retries {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(backoff(tries, retry_after)).await;
+                    tries += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Exponential backoff with full jitter (250 ms · 2ⁿ, capped at 30 s); a
+/// server's `Retry-After` wins when present (capped at 5 minutes).
+pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    if let Some(wait) = retry_after {
+        return wait.min(Duration::from_secs(300));
+    }
+    let cap = Duration::from_millis(250)
+        .saturating_mul(1u32 << attempt.min(7))
+        .min(Duration::from_secs(30));
+    let millis = cap.as_millis() as u64;
+    Duration::from_millis(millis / 2 + fastrand::u64(0..=millis / 2))
+}
+
+pub fn is_transient_status(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
+}
+
+/// The typed error for an HTTP status (401/403 → 3, 404 → 5, others → 1).
+pub fn status_error(status: StatusCode, url: String) -> Error {
+    match status {
+        StatusCode::UNAUTHORIZED => Error::Unauthorized { url },
+        StatusCode::FORBIDDEN => Error::Forbidden { url },
+        StatusCode::NOT_FOUND | StatusCode::GONE => Error::NotFound { url },
+        other => Error::Http {
+            status: other.as_u16(),
+            url,
+        },
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare and ignored).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A reqwest error described without its URL (which could carry a signed
+/// query) and with its causes, scrubbed of any registered secret.
+pub fn describe(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke during the body".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    let mut seen = Vec::new();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !seen.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+            seen.push(line);
+        }
+        source = cause.source();
+    }
+    scrub(&text)
+}
+
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if cause.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// The TLS configuration: certificates verified against the system roots
+/// (honouring SSL_CERT_FILE and SSL_CERT_DIR) plus `--cacert`, or not at all
+/// with `--insecure`.
+fn tls_config(cacert: Option<&std::path::Path>, insecure: bool) -> Result<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Usage(format!("TLS setup failed: {e}")))?;
+    let mut config = if insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(insecure::AcceptAll(provider)))
+            .with_no_client_auth()
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(native.certs);
+        if let Some(path) = cacert {
+            use rustls::pki_types::{CertificateDer, pem::PemObject};
+            let certs: Vec<_> = CertificateDer::pem_file_iter(path)
+                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| {
+                    Error::Usage(format!("cannot read --cacert {}: {e}", path.display()))
+                })?;
+            if certs.is_empty() {
+                return Err(Error::Usage(format!(
+                    "--cacert {} holds no PEM certificate",
+                    path.display()
+                )));
+            }
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(Error::Usage(format!(
+                    "--cacert {}: no usable certificate",
+                    path.display()
+                )));
+            }
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+mod insecure {
+    use std::sync::Arc;
+
+    use rustls::DigitallySignedStruct;
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::CryptoProvider;
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+
+    /// `--insecure`: accepts any certificate, but still checks signatures so
+    /// the handshake itself stays sound.
+    #[derive(Debug)]
+    pub struct AcceptAll(pub Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for AcceptAll {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_honours_retry_after() {
+        assert!(backoff(0, None) <= Duration::from_millis(250));
+        assert!(backoff(3, None) >= Duration::from_millis(1000));
+        assert!(backoff(20, None) <= Duration::from_secs(30));
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+    }
+
+    #[test]
+    fn statuses_map_to_exit_codes() {
+        let code =
+            |s: u16| status_error(StatusCode::from_u16(s).unwrap(), String::new()).exit_code();
+        assert_eq!(code(401), 3);
+        assert_eq!(code(403), 3);
+        assert_eq!(code(404), 5);
+        assert_eq!(code(500), 1);
+        assert!(is_transient_status(StatusCode::from_u16(503).unwrap()));
+        assert!(is_transient_status(StatusCode::from_u16(429).unwrap()));
+        assert!(!is_transient_status(StatusCode::from_u16(401).unwrap()));
+    }
+}

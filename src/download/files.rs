@@ -1,0 +1,240 @@
+//! The file system side of a download: names that cannot escape the output
+//! directory, partial files that are never written through a planted link,
+//! atomic placement, and the per-directory lock.
+
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::progress::escape;
+
+/// Checks a catalog or command-line name and returns its path relative to
+/// the output directory. `/` maps to subdirectories only when every part is
+/// a plain name.
+pub fn safe_relative_path(name: &str) -> std::result::Result<PathBuf, String> {
+    let refuse = |why: &str| Err(format!("refusing file name `{}`: {why}", escape(name)));
+    if name.is_empty() {
+        return refuse("empty");
+    }
+    if name.contains('\\') {
+        return refuse("it contains a backslash");
+    }
+    if name.chars().any(char::is_control) {
+        return refuse("it contains control characters");
+    }
+    if name.starts_with('/') {
+        return refuse("it is an absolute path");
+    }
+    let mut rel = PathBuf::new();
+    for part in name.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return refuse("it has an empty, `.` or `..` path part");
+        }
+        if part.starts_with('.') || part.starts_with('-') {
+            return refuse("a part starts with `.` or `-`");
+        }
+        if part.len() > 255 {
+            return refuse("a part is longer than 255 bytes");
+        }
+        rel.push(part);
+    }
+    debug_assert!(rel.components().all(|c| matches!(c, Component::Normal(_))));
+    Ok(rel)
+}
+
+/// Where a file's bytes live while incomplete.
+pub fn part_path(final_path: &Path) -> PathBuf {
+    let mut p = final_path.as_os_str().to_owned();
+    p.push(".part");
+    PathBuf::from(p)
+}
+
+/// A fresh partial file: whatever sits at the path (a planted symlink or hard
+/// link included) is unlinked, never followed, and a new file is created
+/// exclusively. Its mode follows the umask, as final files should.
+pub fn create_part(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    }
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Error::io(format!("cannot replace {}", path.display()), e));
+        }
+        _ => {}
+    }
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
+}
+
+/// Reopens a partial file for resuming, only if it is a plain file of ours:
+/// not a symlink (O_NOFOLLOW) and not hard-linked elsewhere.
+pub fn reopen_part(path: &Path) -> Option<File> {
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.is_file() && meta.nlink() == 1).then_some(file)
+}
+
+/// Reserves the blocks up front so a full disk is reported at the start.
+pub fn preallocate(file: &File, size: u64) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    if size == 0 {
+        return Ok(());
+    }
+    let Ok(len) = libc::off_t::try_from(size) else {
+        return Ok(());
+    };
+    // SAFETY: the descriptor is open for writing and owned by `file`.
+    let rc = unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len) };
+    match rc {
+        0 => Ok(()),
+        libc::EOPNOTSUPP | libc::EINVAL => file.set_len(size),
+        errno => Err(std::io::Error::from_raw_os_error(errno)),
+    }
+}
+
+/// Moves a complete, verified partial file to its final name: fsync the
+/// data, rename (replacing, never writing through, whatever was there), then
+/// fsync the directory so the rename itself survives a crash.
+pub fn place(file: &File, part: &Path, final_path: &Path) -> Result<()> {
+    file.sync_all()
+        .map_err(|e| Error::io(format!("cannot flush {}", part.display()), e))?;
+    std::fs::rename(part, final_path).map_err(|e| {
+        Error::io(
+            format!("cannot rename into place {}", final_path.display()),
+            e,
+        )
+    })?;
+    if let Some(dir) = final_path.parent()
+        && let Ok(d) = File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// True when `path` is a regular file (not a symlink to one).
+pub fn is_plain_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The exclusive lock of an output directory, held for the whole run.
+pub struct DirLock {
+    _file: File,
+}
+
+/// Takes `DIR/.magedl.lock`; busy → exit 6, unless `wait`.
+pub fn lock_dir(dir: &Path, wait: bool) -> Result<DirLock> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    let path = dir.join(".magedl.lock");
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+    if wait {
+        file.lock()
+            .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
+    } else {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("cannot lock {}", path.display()), e));
+            }
+        }
+    }
+    Ok(DirLock { _file: file })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_names_are_refused() {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a\\b",
+            "a\0b",
+            ".bashrc",
+            "-rf",
+            "a/../b",
+            "a//b",
+            "a/.x",
+            "x\x1b[2J",
+            "x\r",
+            "",
+            "a/-b",
+        ] {
+            assert!(safe_relative_path(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(safe_relative_path(&"a".repeat(300)).is_err());
+    }
+
+    #[test]
+    fn plain_names_and_subdirectories_are_accepted() {
+        assert_eq!(
+            safe_relative_path("Magento-CE-2.0.2+sample_data.zip").unwrap(),
+            PathBuf::from("Magento-CE-2.0.2+sample_data.zip")
+        );
+        assert_eq!(
+            safe_relative_path("patches/a b.sh").unwrap(),
+            PathBuf::from("patches").join("a b.sh")
+        );
+    }
+
+    #[test]
+    fn a_planted_symlink_at_the_part_path_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let sentinel = dir.path().join("sentinel");
+        std::fs::write(&sentinel, b"keep").unwrap();
+        let part = dir.path().join("x.part");
+        std::os::unix::fs::symlink(&sentinel, &part).unwrap();
+        assert!(reopen_part(&part).is_none());
+        let f = create_part(&part).unwrap();
+        use std::io::Write;
+        (&f).write_all(b"new").unwrap();
+        assert_eq!(std::fs::read(&sentinel).unwrap(), b"keep");
+        assert!(
+            !std::fs::symlink_metadata(&part)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn a_hard_linked_part_is_not_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let sentinel = dir.path().join("sentinel");
+        std::fs::write(&sentinel, b"keep").unwrap();
+        let part = dir.path().join("x.part");
+        std::fs::hard_link(&sentinel, &part).unwrap();
+        assert!(reopen_part(&part).is_none());
+    }
+
+    #[test]
+    fn a_second_lock_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = lock_dir(dir.path(), false).unwrap();
+        assert_eq!(lock_dir(dir.path(), false).err().unwrap().exit_code(), 6);
+    }
+}

@@ -1,0 +1,193 @@
+//! The resume record kept beside a partial file: what the remote looked like
+//! (size and validators) and how much of each segment is on disk. It holds no
+//! secret and no URL, is private (0600) and is replaced atomically.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::plan::Span;
+
+const FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub span: Span,
+    /// Bytes of this span already on disk, from its start.
+    pub done: u64,
+}
+
+impl Segment {
+    pub fn is_complete(&self) -> bool {
+        self.done >= self.span.len()
+    }
+
+    /// The part of the span still to fetch.
+    pub fn remaining(&self) -> Span {
+        Span {
+            start: self.span.start + self.done,
+            end: self.span.end,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub format: u32,
+    pub size: u64,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub segments: Vec<Segment>,
+}
+
+impl State {
+    pub fn new(
+        size: u64,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        spans: &[Span],
+    ) -> State {
+        State {
+            format: FORMAT,
+            size,
+            etag,
+            last_modified,
+            segments: spans
+                .iter()
+                .map(|&span| Segment { span, done: 0 })
+                .collect(),
+        }
+    }
+
+    /// The validator for `If-Range`: a strong ETag, else Last-Modified.
+    pub fn validator(&self) -> Option<&str> {
+        match &self.etag {
+            Some(tag) if !tag.starts_with("W/") => Some(tag),
+            _ => self.last_modified.as_deref(),
+        }
+    }
+
+    pub fn bytes_done(&self) -> u64 {
+        self.segments.iter().map(|s| s.done.min(s.span.len())).sum()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.segments.iter().all(Segment::is_complete)
+    }
+
+    /// The length of the contiguous prefix on disk.
+    pub fn contiguous(&self) -> u64 {
+        let mut end = 0;
+        for s in &self.segments {
+            end = s.span.start + s.done.min(s.span.len());
+            if !s.is_complete() {
+                break;
+            }
+        }
+        end
+    }
+
+    /// A record that is internally consistent: segments in order, covering
+    /// `[0, size)` exactly, with sane progress.
+    pub fn is_consistent(&self) -> bool {
+        let mut pos = 0;
+        for s in &self.segments {
+            if s.span.start != pos || s.span.end < s.span.start || s.done > s.span.len() {
+                return false;
+            }
+            pos = s.span.end;
+        }
+        self.format == FORMAT && pos == self.size && !self.segments.is_empty()
+    }
+}
+
+pub fn state_path(part: &Path) -> PathBuf {
+    let mut p = part.as_os_str().to_owned();
+    p.push(".state");
+    PathBuf::from(p)
+}
+
+/// Reads a saved record; anything unreadable or inconsistent is None (the
+/// partial data is then discarded, never trusted).
+pub fn load(path: &Path) -> Option<State> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_file() {
+        return None;
+    }
+    let text = std::fs::read(path).ok()?;
+    let state: State = serde_json::from_slice(&text).ok()?;
+    state.is_consistent().then_some(state)
+}
+
+/// Writes the record to a private temporary file and renames it into place,
+/// so a crash leaves either the old or the new record, never a torn one.
+pub fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&tmp)?;
+    file.write_all(&serde_json::to_vec(state).map_err(std::io::Error::other)?)?;
+    file.sync_data()?;
+    std::fs::rename(&tmp, path)
+}
+
+pub fn remove(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::download::plan::split;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn state_round_trips_privately() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.part.state");
+        let mut s = State::new(100, Some("\"e1\"".into()), None, &split(100, 3));
+        s.segments[0].done = 34;
+        s.segments[1].done = 5;
+        save(&p, &s).unwrap();
+        assert_eq!(load(&p).unwrap(), s);
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(s.contiguous(), 39);
+        assert_eq!(s.bytes_done(), 39);
+        assert_eq!(s.validator(), Some("\"e1\""));
+    }
+
+    #[test]
+    fn inconsistent_records_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s");
+        let mut s = State::new(100, None, None, &split(100, 2));
+        s.segments[1].span.start = 49;
+        save(&p, &s).unwrap();
+        assert!(load(&p).is_none());
+        std::fs::write(&p, b"{not json").unwrap();
+        assert!(load(&p).is_none());
+    }
+
+    #[test]
+    fn weak_etags_fall_back_to_last_modified() {
+        let s = State::new(
+            1,
+            Some("W/\"x\"".into()),
+            Some("Tue, 09 Feb 2021 10:00:00 GMT".into()),
+            &split(1, 1),
+        );
+        assert_eq!(s.validator(), Some("Tue, 09 Feb 2021 10:00:00 GMT"));
+    }
+}
