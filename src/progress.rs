@@ -118,11 +118,34 @@ pub struct Lines {
 
 struct LineState {
     name: String,
+    /// The start line waits for the size (first response) or the end.
+    announced: bool,
+    from: u64,
     size: Option<u64>,
     position: u64,
     started: Instant,
     last_line: Instant,
     last_decile: u64,
+}
+
+impl LineState {
+    /// The start line, once.
+    fn announce(&mut self) -> Option<String> {
+        if self.announced {
+            return None;
+        }
+        self.announced = true;
+        let size = self
+            .size
+            .map(human_bytes)
+            .unwrap_or_else(|| "size unknown".into());
+        let resume = if self.from > 0 {
+            format!(", resuming at {}", human_bytes(self.from))
+        } else {
+            String::new()
+        };
+        Some(format!("start {} ({size}{resume})", self.name))
+    }
 }
 
 impl Lines {
@@ -134,21 +157,14 @@ impl Lines {
 impl Reporter for Lines {
     fn start(&self, id: usize, name: &str, size: Option<u64>, from: u64) {
         let name = escape(name);
-        let size_text = size
-            .map(human_bytes)
-            .unwrap_or_else(|| "size unknown".into());
-        let resume = if from > 0 {
-            format!(", resuming at {}", human_bytes(from))
-        } else {
-            String::new()
-        };
-        self.emit(&format!("start {name} ({size_text}{resume})"));
         let now = Instant::now();
         let decile = size.filter(|s| *s > 0).map_or(0, |s| from * 10 / s);
         self.state.lock().unwrap_or_else(|e| e.into_inner()).insert(
             id,
             LineState {
                 name,
+                announced: false,
+                from,
                 size,
                 position: from,
                 started: now,
@@ -159,19 +175,22 @@ impl Reporter for Lines {
     }
 
     fn size_known(&self, id: usize, size: u64) {
-        if let Some(s) = self
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_mut(&id)
-        {
-            s.size = Some(size);
+        let mut map = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(s) = map.get_mut(&id) else { return };
+        s.size = Some(size);
+        s.last_decile = s.size.filter(|n| *n > 0).map_or(0, |n| s.position * 10 / n);
+        if let Some(line) = s.announce() {
+            drop(map);
+            self.emit(&line);
         }
     }
 
     fn advance(&self, id: usize, delta: u64) {
         let mut map = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(s) = map.get_mut(&id) else { return };
+        if let Some(line) = s.announce() {
+            self.emit(&line);
+        }
         s.position += delta;
         let decile = s.size.filter(|n| *n > 0).map_or(0, |n| s.position * 10 / n);
         let due_time = s.last_line.elapsed() >= Duration::from_secs(30);
@@ -202,6 +221,9 @@ impl Reporter for Lines {
             .unwrap_or_else(|e| e.into_inner())
             .get_mut(&id)
         {
+            if !s.announced {
+                s.from = position;
+            }
             s.position = position;
             s.last_decile = s.size.filter(|n| *n > 0).map_or(0, |n| position * 10 / n);
         }
@@ -212,10 +234,14 @@ impl Reporter for Lines {
     }
 
     fn done(&self, id: usize, d: &Done<'_>) {
-        self.state
+        let removed = self
+            .state
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id);
+        if let Some(line) = removed.and_then(|mut s| s.announce()) {
+            self.emit(&line);
+        }
         let verb = if d.ok { "done" } else { "FAILED" };
         let sha = d.sha256.map(|s| format!(" sha256 {s}")).unwrap_or_default();
         self.emit(&format!(

@@ -1,0 +1,219 @@
+//! Credential sources and their order, refusals, and the no-prompt path.
+
+use std::time::{Duration, Instant};
+
+use super::common::*;
+
+/// The Authorization values the double received for info requests.
+fn auths(env: &Env) -> Vec<String> {
+    env.srv
+        .requests()
+        .into_iter()
+        .filter_map(|r| r.authorization_value)
+        .collect()
+}
+
+#[test]
+fn environment_credentials_are_sent_as_basic_auth() {
+    let env = Env::new();
+    let out = env.ee().args(["info", "help"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(auths(&env), [basic(EE_USER, EE_TOKEN)]);
+}
+
+#[test]
+fn flags_beat_the_environment() {
+    let env = Env::new();
+    let token_file = env.home.path().join("token");
+    std::fs::write(&token_file, format!("{CE_TOKEN}\nsecond line ignored\n")).unwrap();
+    let out = env
+        .ee()
+        .args(["--mage-id", CE_USER, "--token-file"])
+        .arg(&token_file)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+}
+
+#[test]
+fn token_file_dash_reads_standard_input() {
+    let env = Env::new();
+    let out = env
+        .anon()
+        .args(["--mage-id", CE_USER, "--token-file", "-", "info", "help"])
+        .write_stdin(format!("  {CE_TOKEN}  \n"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+}
+
+#[test]
+fn token_flag_works_with_a_process_list_warning() {
+    let env = Env::new();
+    let out = env
+        .anon()
+        .args(["--mage-id", CE_USER, "--token", CE_TOKEN, "info", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning") && err.contains("process list"),
+        "{err}"
+    );
+    assert!(!err.contains(CE_TOKEN));
+}
+
+#[test]
+fn netrc_is_used_per_value_after_env() {
+    let env = Env::new();
+    let netrc = env.home.path().join(".netrc");
+    std::fs::write(
+        &netrc,
+        format!("machine other.example login X password Y\nmachine 127.0.0.1 login {CE_USER} password {CE_TOKEN}\n"),
+    )
+    .unwrap();
+    // ~/.netrc (HOME is the sandbox)
+    let out = env.anon().args(["info", "help"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+    // MAGE_TOKEN wins over the netrc password; the login still comes from netrc
+    env.srv.clear_requests();
+    let out = env
+        .anon()
+        .env("MAGE_TOKEN", EE_TOKEN)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a CE login with the EE token is refused"
+    );
+    assert_eq!(auths(&env), [basic(CE_USER, EE_TOKEN)]);
+    // NETRC points elsewhere
+    let other = env.home.path().join("other-netrc");
+    std::fs::write(
+        &other,
+        format!("default login {EE_USER} password {EE_TOKEN}\n"),
+    )
+    .unwrap();
+    env.srv.clear_requests();
+    let out = env
+        .anon()
+        .env("NETRC", &other)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(auths(&env), [basic(EE_USER, EE_TOKEN)]);
+}
+
+#[test]
+fn a_pasted_userinfo_url_works_with_a_warning_and_is_never_shown() {
+    let env = Env::new();
+    let base = env.srv.base_url();
+    let pasted = base.replacen("http://", &format!("http://{CE_USER}:{CE_TOKEN}@"), 1);
+    let out = env
+        .anon()
+        .env_remove("MAGEDL_ENDPOINT")
+        .args(["--endpoint", &pasted, "url"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("warning"));
+    assert!(stdout(&out).contains(&format!("{CE_USER}:***@")));
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains(CE_TOKEN));
+}
+
+#[test]
+fn no_credentials_for_the_real_endpoint_exits_2_fast_without_prompting() {
+    let home = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = bare(home.path(), home.path())
+        .args(["list"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for way in [
+        "--mage-id",
+        "--token-file",
+        "MAGE_ID",
+        "MAGE_TOKEN",
+        "netrc",
+    ] {
+        assert!(err.contains(way), "{way} not named: {err}");
+    }
+    assert!(!err.contains("token: "), "no prompt text: {err}");
+}
+
+#[test]
+fn a_mirror_without_credentials_is_asked_anonymously() {
+    let env = Env::with(Config {
+        require_auth: false,
+        ..Config::default()
+    });
+    let out = env
+        .anon()
+        .args(["list", "--format", "names"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(env.srv.requests().iter().all(|r| !r.authorization));
+}
+
+#[test]
+fn wrong_credentials_exit_3_with_a_hint() {
+    let env = Env::new();
+    let out = env
+        .anon()
+        .env("MAGE_ID", CE_USER)
+        .env("MAGE_TOKEN", "0000000000000000000000000000000000000000")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("401"), "{err}");
+    assert!(err.contains("hint") && err.contains("token"), "{err}");
+}
+
+#[test]
+fn an_ee_file_on_a_ce_account_exits_3_with_the_entitlement_hint() {
+    let env = Env::new();
+    let out = env
+        .ce()
+        .args(["download", "Magento-EE-2.0.4.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("403"), "{err}");
+    assert!(err.contains("invoice"), "{err}");
+    assert!(!env.work().join("Magento-EE-2.0.4.zip").exists());
+    assert!(!env.work().join("Magento-EE-2.0.4.zip.part").exists());
+}
+
+#[test]
+fn credentials_are_refused_over_plain_http_to_a_remote_host() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bare(home.path(), home.path())
+        .env("MAGE_ID", "X")
+        .env("MAGE_TOKEN", "secret-canary-value")
+        .args([
+            "--endpoint",
+            "http://mirror.invalid/products/downloads/",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("plain http"));
+    assert!(!stderr(&out).contains("secret-canary-value"));
+}

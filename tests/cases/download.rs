@@ -1,0 +1,371 @@
+//! `magedl download`: byte-identical results, concurrency, verification,
+//! reports and progress output.
+
+use super::common::*;
+
+const MIB: u64 = 1 << 20;
+
+fn big(name: &str, size: u64, seed: u64) -> FileSpec {
+    FileSpec::generated(name, size, seed)
+}
+
+fn env_with(files: Vec<FileSpec>) -> Env {
+    Env::with(Config {
+        extra_files: files,
+        ..Config::default()
+    })
+}
+
+fn assert_identical(env: &Env, name: &str) {
+    let got = std::fs::read(env.work().join(name)).unwrap();
+    let want = env.srv.file_bytes(name).unwrap();
+    assert!(
+        got == want,
+        "{name}: {} bytes on disk, {} at the source",
+        got.len(),
+        want.len()
+    );
+}
+
+#[test]
+fn a_single_stream_download_is_byte_identical() {
+    let env = env_with(vec![big("one.bin", 5 * MIB + 123, 1)]);
+    let out = env
+        .ee()
+        .args(["download", "one.bin", "-s", "1", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_identical(&env, "one.bin");
+    let gets = env.file_requests();
+    assert_eq!(gets.len(), 1);
+    assert_eq!(gets[0].range, None);
+    assert_eq!(gets[0].accept_encoding.as_deref(), Some("identity"));
+    assert!(!env.work().join("one.bin.part").exists());
+    assert!(!env.work().join("one.bin.part.state").exists());
+}
+
+#[test]
+fn a_segmented_download_is_byte_identical_and_uses_exact_ranges() {
+    let env = env_with(vec![big("seg.bin", 9 * MIB + 7, 2)]);
+    let out = env
+        .ee()
+        .args(["download", "seg.bin", "-s", "4", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_identical(&env, "seg.bin");
+    let ranges: Vec<String> = env
+        .file_requests()
+        .into_iter()
+        .filter_map(|r| r.range)
+        .collect();
+    assert_eq!(
+        ranges.len(),
+        3,
+        "the first GET serves segment 0: {ranges:?}"
+    );
+    assert!(
+        ranges
+            .iter()
+            .all(|r| r.starts_with("bytes=") && !r.starts_with("bytes=0-"))
+    );
+}
+
+#[test]
+fn many_files_at_once_and_a_duplicate_name_is_fetched_once() {
+    let files: Vec<FileSpec> = (0..6)
+        .map(|i| big(&format!("f{i}.bin"), MIB + i, i))
+        .collect();
+    let env = env_with(files);
+    let out = env
+        .ee()
+        .args(["download", "-j", "3", "-q", "f*.bin", "f1.bin", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for i in 0..6 {
+        assert_identical(&env, &format!("f{i}.bin"));
+    }
+    let f1 = env
+        .file_requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/f1.bin"))
+        .count();
+    assert_eq!(f1, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["summary"]["downloaded"], 6);
+}
+
+#[test]
+fn the_json_report_has_the_documented_shape() {
+    let env = Env::new();
+    let out = env
+        .ee()
+        .args([
+            "download",
+            "--json",
+            "-q",
+            "Magento-CE-2.4.2.tar.gz",
+            "Magento-CE-2.0.7.tar.gz",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for key in [
+        "name", "path", "bytes", "status", "verified", "md5", "sha256", "seconds", "error",
+    ] {
+        assert!(files[0].get(key).is_some(), "missing {key}");
+    }
+    let a = files
+        .iter()
+        .find(|f| f["name"] == "Magento-CE-2.4.2.tar.gz")
+        .unwrap();
+    assert_eq!(a["status"], "downloaded");
+    assert_eq!(a["verified"], "md5");
+    assert_eq!(a["md5"], "b68caf76b354eac34aaec82abc565416");
+    assert_eq!(a["bytes"], 50);
+    assert_eq!(a["sha256"].as_str().unwrap().len(), 64);
+    let b = files
+        .iter()
+        .find(|f| f["name"] == "Magento-CE-2.0.7.tar.gz")
+        .unwrap();
+    assert_eq!(b["verified"], "unverified");
+    for key in ["downloaded", "skipped", "failed", "bytes", "seconds"] {
+        assert!(v["summary"].get(key).is_some(), "summary lacks {key}");
+    }
+    assert_eq!(v["summary"]["downloaded"], 2);
+}
+
+#[test]
+fn a_wrong_md5_exits_4_and_leaves_no_file() {
+    let mut spec = big("bad.bin", 2 * MIB, 3);
+    spec.md5 = Md5::Wrong("00000000000000000000000000000000".into());
+    let env = env_with(vec![spec]);
+    let out = env.ee().args(["download", "bad.bin"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("checksum mismatch"));
+    assert!(!env.work().join("bad.bin").exists());
+    assert!(!env.work().join("bad.bin.part").exists());
+}
+
+#[test]
+fn a_corrupted_body_never_reaches_the_final_name() {
+    let env = Env::with(Config {
+        corrupt: true,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
+}
+
+#[test]
+fn an_error_body_with_200_is_caught_by_the_checksum() {
+    let env = Env::with(Config {
+        auth_fail: AuthFail::Ok200Text,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
+}
+
+#[test]
+fn an_empty_md5_is_reported_unverified_and_require_checksum_refuses_it() {
+    let env = Env::new();
+    let out = env
+        .ee()
+        .args(["download", "--progress", "line", "Magento-CE-2.0.7.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("unverified"));
+    std::fs::remove_file(env.work().join("Magento-CE-2.0.7.tar.gz")).unwrap();
+    env.srv.clear_requests();
+    let out = env
+        .ee()
+        .args(["download", "--require-checksum", "Magento-CE-2.0.7.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        env.file_requests().is_empty(),
+        "refused before any transfer"
+    );
+}
+
+#[test]
+fn given_checksums_verify_a_file_outside_the_catalog() {
+    let env = Env::new();
+    let good = "ee978bf8fea4aa6ea2d78b44116b01d0";
+    let out = env
+        .ee()
+        .args([
+            "download",
+            "-q",
+            "--md5",
+            good,
+            "Magento-CE-2.0.7.tar.gz",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"verified\": \"md5\""));
+    let sums = env.work().join("sums");
+    std::fs::write(
+        &sums,
+        format!("{}  Magento-CE-2.4.2.tar.gz\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let out = env
+        .ee()
+        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz", "--checksums"])
+        .arg(&sums)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "the sha256 from --checksums decides"
+    );
+}
+
+#[test]
+fn a_present_verified_file_is_skipped_without_a_request_and_force_replaces_it() {
+    let env = Env::new();
+    let run = |extra: &[&str]| {
+        env.ee()
+            .args(["download", "-q", "--json", "Magento-CE-2.4.2.tar.gz"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    env.srv.clear_requests();
+    let out = run(&[]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("\"status\": \"skipped\""));
+    assert!(env.file_requests().is_empty());
+    let out = run(&["--force"]);
+    assert!(stdout(&out).contains("\"status\": \"downloaded\""));
+    assert_eq!(env.file_requests().len(), 1);
+    // A damaged copy is fetched again.
+    std::fs::write(env.work().join("Magento-CE-2.4.2.tar.gz"), b"damaged").unwrap();
+    let out = run(&[]);
+    assert!(stdout(&out).contains("\"status\": \"downloaded\""));
+    assert_identical(&env, "Magento-CE-2.4.2.tar.gz");
+}
+
+#[test]
+fn line_progress_has_no_carriage_returns_or_escape_codes() {
+    let env = env_with(vec![big("p.bin", 6 * MIB, 4)]);
+    let out = env
+        .ee()
+        .args([
+            "download",
+            "--progress",
+            "line",
+            "p.bin",
+            "Magento-CE-2.4.2.tar.gz",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("start p.bin"), "{err}");
+    assert!(err.contains("progress p.bin"), "{err}");
+    assert!(err.contains("done p.bin"), "{err}");
+    assert!(err.contains("md5 OK"), "{err}");
+    assert!(err.contains("2 downloaded"), "{err}");
+    let progress_lines = err.lines().filter(|l| l.contains("progress p.bin")).count();
+    assert!(progress_lines <= 9, "at most every 10 %: {err}");
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let env = Env::new();
+    let out = env
+        .ee()
+        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn dry_run_makes_no_file_request() {
+    let env = Env::new();
+    let out = env
+        .ee()
+        .args(["download", "--dry-run", "--type", "ce-patch"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).lines().count(), 4, "{}", stdout(&out));
+    assert!(env.file_requests().is_empty());
+    assert!(all_files(env.work()).is_empty());
+}
+
+#[test]
+fn a_missing_file_exits_5() {
+    let env = Env::new();
+    let out = env.ee().args(["download", "nope.zip"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    assert!(!env.work().join("nope.zip").exists());
+    assert!(!env.work().join("nope.zip.part").exists());
+}
+
+#[test]
+fn gzip_offered_by_the_server_is_never_asked_for() {
+    let env = Env::with(Config {
+        gzip: true,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_identical(&env, "Magento-CE-2.4.2.tar.gz");
+}
+
+#[test]
+fn output_dir_is_created_and_mixed_failures_pick_the_spec_code() {
+    let env = Env::new();
+    let out = env
+        .ce()
+        .args([
+            "download",
+            "-o",
+            "sub/dir",
+            "Magento-CE-2.4.2.tar.gz",
+            "Magento-EE-2.0.4.zip",
+            "nope.zip",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "403 beats 404: {}",
+        stderr(&out)
+    );
+    assert!(env.work().join("sub/dir/Magento-CE-2.4.2.tar.gz").exists());
+}

@@ -1,0 +1,13 @@
+pub mod common;
+
+mod canary;
+mod completions;
+mod credentials;
+mod download;
+mod listing;
+mod resume;
+mod safety;
+mod sync;
+mod tls;
+mod urls;
+mod verify;

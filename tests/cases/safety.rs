@@ -1,0 +1,267 @@
+//! Hostile names, planted links, server-chosen names, redirects that must
+//! not carry credentials, no Referer, and the directory lock.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use super::common::*;
+
+const MIB: u64 = 1 << 20;
+
+#[test]
+fn hostile_catalog_names_are_refused_and_nothing_escapes() {
+    let hostile = [
+        "../escape.sh",
+        ".bashrc",
+        "-rf",
+        "a\\b",
+        "x\u{1b}[2Jy",
+        "/abs.sh",
+        "ok/../../up",
+    ];
+    let files = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, n)| FileSpec::bytes(n, vec![b'A' + i as u8; 10]))
+        .collect();
+    let env = Env::with(Config {
+        extra_files: files,
+        ..Config::default()
+    });
+    let outside = env.home.path().join("escape.sh");
+    std::fs::write(&outside, b"sentinel").unwrap();
+    let sub = env.work().join("out");
+    let out = env
+        .ee()
+        .args(["download", "--version", "9.9.9", "-o"])
+        .arg(&sub)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("refusing file name"), "{err}");
+    assert!(!err.contains('\u{1b}'), "names are shown escaped: {err:?}");
+    assert_eq!(std::fs::read(&outside).unwrap(), b"sentinel");
+    for (path, _) in all_files(env.work()) {
+        assert!(path.starts_with(&sub), "{} escaped", path.display());
+        assert!(!path.to_string_lossy().contains("bashrc"));
+    }
+    // The listing shows them escaped too.
+    let out = env
+        .ee()
+        .args(["list", "--version", "9.9.9"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains('\u{1b}'));
+    assert!(stdout(&out).contains("x\\u{1b}[2Jy"));
+}
+
+#[test]
+fn a_slash_in_a_catalog_name_maps_to_a_subdirectory() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::bytes(
+            "patches/deep name.sh",
+            b"#!/bin/sh\n".to_vec(),
+        )],
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "-q", "patches/deep name.sh"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(env.work().join("patches/deep name.sh")).unwrap(),
+        b"#!/bin/sh\n"
+    );
+    assert!(
+        env.file_requests()[0]
+            .path
+            .ends_with("/file/patches/deep%20name.sh")
+    );
+}
+
+#[test]
+fn planted_symlinks_and_hard_links_are_never_written_through() {
+    let env = Env::new();
+    let name = "Magento-CE-2.4.2.tar.gz";
+    let sentinel = env.home.path().join("sentinel");
+    std::fs::write(&sentinel, b"precious").unwrap();
+    std::os::unix::fs::symlink(&sentinel, env.work().join(format!("{name}.part"))).unwrap();
+    std::os::unix::fs::symlink(&sentinel, env.work().join(name)).unwrap();
+    let linked = env.home.path().join("sentinel2");
+    std::fs::write(&linked, b"precious2").unwrap();
+    let other = "Magento-CE-2.4.2_sample_data.zip";
+    std::fs::hard_link(&linked, env.work().join(format!("{other}.part"))).unwrap();
+    std::fs::write(
+        env.work().join(format!("{other}.part.state")),
+        r#"{"format":1,"size":59,"etag":null,"last_modified":null,"segments":[{"span":{"start":0,"end":59},"done":3}]}"#,
+    )
+    .unwrap();
+    let out = env
+        .ee()
+        .args(["download", "-q", name, other])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&sentinel).unwrap(), b"precious");
+    assert_eq!(std::fs::read(&linked).unwrap(), b"precious2");
+    let meta = std::fs::symlink_metadata(env.work().join(name)).unwrap();
+    assert!(
+        meta.file_type().is_file(),
+        "the link was replaced, not followed"
+    );
+    assert_eq!(
+        std::fs::read(env.work().join(name)).unwrap(),
+        env.srv.file_bytes(name).unwrap()
+    );
+}
+
+#[test]
+fn content_disposition_and_redirect_targets_never_name_the_file() {
+    let env = Env::with(Config {
+        content_disposition: Some("attachment; filename=\"../../.bashrc\"".into()),
+        redirect: Redirect::SameOrigin,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<String> = all_files(env.work())
+        .into_iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .filter(|n| n != ".magedl.lock")
+        .collect();
+    assert_eq!(names, ["Magento-CE-2.4.2.tar.gz"]);
+    assert!(!env.home.path().join(".bashrc").exists());
+}
+
+#[test]
+fn a_cross_origin_redirect_never_receives_authorization_even_on_segments_and_retries() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::generated("x.bin", 20 * MIB, 21)],
+        redirect: Redirect::CrossOrigin,
+        truncate_at: Some(3 * MIB),
+        truncate_times: 2,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "-q", "x.bin", "-s", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(env.work().join("x.bin")).unwrap(),
+        env.srv.file_bytes("x.bin").unwrap()
+    );
+    let reqs = env.srv.requests();
+    let second: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.listener == Listener::Second)
+        .collect();
+    assert!(second.len() >= 4, "{second:?}");
+    assert!(
+        second.iter().all(|r| !r.authorization),
+        "credentials leaked to another origin"
+    );
+    assert!(
+        second.iter().any(|r| r.range.is_some()),
+        "Range travels across the redirect"
+    );
+    assert!(
+        reqs.iter().all(|r| r.referer.is_none()),
+        "no Referer at all"
+    );
+    let first: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.listener == Listener::Main && r.path.contains("/file/"))
+        .collect();
+    assert!(first.iter().all(|r| r.authorization));
+}
+
+#[test]
+fn a_redirect_from_https_to_http_is_refused_before_any_byte_is_sent() {
+    let plain = Server::start(Config::default());
+    let target = format!("{}file/Magento-CE-2.4.2.tar.gz", plain.base_url());
+    let env = Env::with(Config {
+        tls: true,
+        redirect: Redirect::To(target),
+        ..Config::default()
+    });
+    let ca = env.srv.ca_pem_path().unwrap();
+    let out = env
+        .ee()
+        .arg("--cacert")
+        .arg(&ca)
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("https to plain http"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(plain.requests().is_empty());
+}
+
+#[test]
+fn a_second_run_on_the_same_directory_is_busy_or_waits() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::generated("l.bin", 4 * MIB, 22)],
+        throttle_bps: Some(2 * MIB),
+        ..Config::default()
+    });
+    let mut first = std::process::Command::new(bin())
+        .env_clear()
+        .env("HOME", env.home.path())
+        .env("MAGEDL_ENDPOINT", env.srv.base_url())
+        .env("MAGE_ID", EE_USER)
+        .env("MAGE_TOKEN", EE_TOKEN)
+        .current_dir(env.work())
+        .args(["download", "-q", "l.bin"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !env.work().join("l.bin.part").exists() {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = env
+        .ee()
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("busy"));
+    let out = env
+        .ee()
+        .args(["download", "-q", "--wait", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(first.wait().unwrap().success());
+    assert!(env.work().join("l.bin").exists());
+}
+
+#[test]
+fn a_body_longer_than_announced_never_lands() {
+    let env = Env::with(Config {
+        body_longer_by: 100,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
+}

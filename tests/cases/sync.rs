@@ -1,0 +1,177 @@
+//! `magedl sync DIR`: idempotence, SHA256SUMS, pruning, and --mirror serving
+//! as a drop-in endpoint.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use super::common::*;
+
+fn sync(env: &Env, dir: &Path, extra: &[&str]) -> std::process::Output {
+    env.ee()
+        .arg("sync")
+        .arg(dir)
+        .args(["-q"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sync_fetches_what_is_missing_then_makes_no_file_request() {
+    let env = Env::new();
+    let dir = env.work().join("mirror");
+    let out = sync(&env, &dir, &["--type", "ce-full", "--type", "ce-patch"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("Magento-CE-2.4.2.tar.gz").exists());
+    assert!(dir.join("catalog.json").exists());
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    assert_eq!(sums.lines().count(), 9, "{sums}");
+    // sha256sum itself accepts the file.
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    env.srv.clear_requests();
+    let out = sync(
+        &env,
+        &dir,
+        &["--type", "ce-full", "--type", "ce-patch", "--json"],
+    );
+    assert!(out.status.success());
+    assert!(
+        env.file_requests().is_empty(),
+        "a second run fetches nothing"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["summary"]["skipped"], 9);
+
+    // A damaged file is fetched again, and only that one.
+    std::fs::write(dir.join("magento-1.9.1.0.tar.gz"), b"damaged").unwrap();
+    std::fs::write(dir.join("Magento-CE-2.0.7.tar.gz"), b"damaged too, no md5").unwrap();
+    let out = sync(&env, &dir, &["--type", "ce-full", "--type", "ce-patch"]);
+    assert!(out.status.success());
+    let fetched: Vec<String> = env.file_requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(fetched.len(), 2, "{fetched:?}");
+}
+
+#[test]
+fn files_that_left_the_catalog_are_reported_and_pruned_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Env::with(Config {
+        catalog: false,
+        extra_files: vec![
+            FileSpec::bytes("keep.tar.gz", b"keep".to_vec()),
+            FileSpec::bytes("gone.tar.gz", b"gone".to_vec()),
+        ],
+        ..Config::default()
+    });
+    assert!(sync(&a, dir.path(), &[]).status.success());
+    let b = Env::with(Config {
+        catalog: false,
+        extra_files: vec![FileSpec::bytes("keep.tar.gz", b"keep".to_vec())],
+        ..Config::default()
+    });
+    let out = b.ee().arg("sync").arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("gone.tar.gz is no longer in the catalog"));
+    assert!(dir.path().join("gone.tar.gz").exists());
+    let out = sync(&b, dir.path(), &["--prune"]);
+    assert!(out.status.success());
+    assert!(!dir.path().join("gone.tar.gz").exists());
+    let sums = std::fs::read_to_string(dir.path().join("SHA256SUMS")).unwrap();
+    assert!(!sums.contains("gone") && sums.contains("keep.tar.gz"));
+}
+
+/// A minimal static file server over DIR: GET only, percent-decoded paths.
+fn serve_static(dir: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let decoded = percent_decode(path.trim_start_matches('/'));
+            let mut stream = stream;
+            match std::fs::read(dir.join(&decoded)) {
+                Ok(body) if !decoded.contains("..") => {
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(&body);
+                }
+                _ => {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                }
+            }
+        }
+    });
+    format!("http://127.0.0.1:{port}/")
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_mirror_directory_is_a_drop_in_endpoint_without_credentials() {
+    let env = Env::new();
+    let dir = env.work().join("m");
+    let out = sync(&env, &dir, &["--mirror", "--type", "ce-full"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for p in [
+        "info/json",
+        "info/files",
+        "info/versions",
+        "info/help",
+        "file/Magento-CE-2.0.2+sample_data.zip",
+    ] {
+        assert!(dir.join(p).exists(), "{p} missing");
+    }
+    let base = serve_static(dir.clone());
+    let other = tempfile::tempdir().unwrap();
+    let out = bare(env.home.path(), other.path())
+        .args([
+            "--endpoint",
+            &base,
+            "download",
+            "-q",
+            "--type",
+            "ce-full",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["summary"]["downloaded"], 5);
+    assert_eq!(
+        std::fs::read(other.path().join("Magento-CE-2.0.2+sample_data.zip")).unwrap(),
+        env.srv
+            .file_bytes("Magento-CE-2.0.2+sample_data.zip")
+            .unwrap()
+    );
+}
