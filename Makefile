@@ -3,7 +3,7 @@ CARGO  ?= cargo
 PREFIX ?= /usr/local
 SHELLS := bash zsh fish
 
-.PHONY: build test demo lint completions install
+.PHONY: build test demo lint completions install bench
 
 build:
 	$(CARGO) build --release --workspace
@@ -31,3 +31,6 @@ install: build
 	install -Dm644 completions/_magedl $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_magedl
 	install -Dm644 completions/magedl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/magedl.fish
 
+
+bench: build
+	scripts/bench.sh

@@ -25,6 +25,8 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     pub retries: u32,
+    /// `-v`: one line per request and response on standard error.
+    pub verbose: u8,
 }
 
 /// One shared client per run; connections are pooled and reused.
@@ -143,6 +145,39 @@ impl Client {
             "more than {MAX_REDIRECTS} redirects from {}",
             self.shown(&url)
         ))))
+    }
+
+    fn trace_request(&self, method: &Method, url: &Url, headers: &HeaderMap) {
+        let mut line = format!("> {method} {}", self.shown(url));
+        for name in [reqwest::header::RANGE, reqwest::header::IF_RANGE] {
+            if let Some(v) = headers.get(&name).and_then(|v| v.to_str().ok()) {
+                line.push_str(&format!(" {name}: {v}"));
+            }
+        }
+        if self.auth_for(url).is_some() {
+            line.push_str(" (authorization: basic ***)");
+        }
+        eprintln!("magedl: {}", scrub(&crate::progress::escape(&line)));
+    }
+
+    fn trace_response(&self, resp: &Response) {
+        let mut line = format!("< {}", resp.status().as_u16());
+        for name in [
+            reqwest::header::CONTENT_LENGTH,
+            reqwest::header::CONTENT_RANGE,
+            reqwest::header::ACCEPT_RANGES,
+            reqwest::header::ETAG,
+            reqwest::header::LAST_MODIFIED,
+            reqwest::header::RETRY_AFTER,
+        ] {
+            if let Some(v) = resp.headers().get(&name).and_then(|v| v.to_str().ok()) {
+                line.push_str(&format!(" {name}: {v}"));
+            }
+        }
+        if resp.headers().contains_key(LOCATION) {
+            line.push_str(" location: (redirect)");
+        }
+        eprintln!("magedl: {}", scrub(&crate::progress::escape(&line)));
     }
 
     fn auth_for(&self, url: &Url) -> Option<HeaderValue> {

@@ -65,6 +65,7 @@ impl Config {
                 connect_timeout: Duration::from_secs_f64(g.connect_timeout),
                 read_timeout: Duration::from_secs_f64(g.timeout),
                 retries: g.retries,
+                verbose: if g.quiet { 0 } else { g.verbose },
             },
             progress,
             quiet: g.quiet,

@@ -18,7 +18,7 @@ use crate::progress::escape;
 
 /// Block size for reading back and hashing; large blocks keep the digest
 /// loops busy rather than the syscalls.
-const HASH_BLOCK: usize = 1 << 20;
+const HASH_BLOCK: usize = 256 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Algo {
