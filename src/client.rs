@@ -132,10 +132,16 @@ impl Client {
             if let Some(auth) = self.auth_for(&url) {
                 req = req.header(AUTHORIZATION, auth);
             }
+            if self.options.verbose > 0 {
+                self.trace_request(&method, &url, headers);
+            }
             let resp = req
                 .send()
                 .await
                 .map_err(|e| self.transport_failure(&url, &e))?;
+            if self.options.verbose > 0 {
+                self.trace_response(&resp);
+            }
             if !resp.status().is_redirection() || resp.status() == StatusCode::NOT_MODIFIED {
                 return Ok(resp);
             }
