@@ -265,3 +265,86 @@ fn a_body_longer_than_announced_never_lands() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
 }
+
+#[test]
+fn a_redirect_loop_ends_in_a_clean_error() {
+    let env = Env::new();
+    let own = format!("{}file/Magento-CE-2.4.2.tar.gz", env.srv.base_url());
+    env.srv.update(|c| c.redirect = Redirect::To(own));
+    let out = env.ee().args(["download", "Magento-CE-2.4.2.tar.gz"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("redirects"), "{}", stderr(&out));
+    let hops = env.file_requests().len();
+    assert!((10..=12).contains(&hops), "{hops} requests");
+}
+
+#[test]
+fn final_files_follow_the_umask_and_the_resume_record_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    for (umask, want) in [("022", 0o644), ("077", 0o600)] {
+        let env = Env::with(Config {
+            extra_files: vec![FileSpec::generated("u.bin", 3 * MIB, 31)],
+            truncate_at: Some(0),
+            truncate_times: 1,
+            ..Config::default()
+        });
+        // The first attempt breaks at once, so a resume record is written.
+        let script = format!(
+            "umask {umask}; exec \"$0\" --retries 0 download -q -s 1 u.bin; ",
+        );
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .arg(bin())
+            .env("HOME", env.home.path())
+            .env("MAGEDL_ENDPOINT", env.srv.base_url())
+            .env("MAGE_ID", EE_USER)
+            .env("MAGE_TOKEN", EE_TOKEN)
+            .current_dir(env.work())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let state = std::fs::metadata(env.work().join("u.bin.part.state")).unwrap();
+        assert_eq!(state.permissions().mode() & 0o777, 0o600);
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" download -q u.bin"))
+            .arg(bin())
+            .env("HOME", env.home.path())
+            .env("MAGEDL_ENDPOINT", env.srv.base_url())
+            .env("MAGE_ID", EE_USER)
+            .env("MAGE_TOKEN", EE_TOKEN)
+            .current_dir(env.work())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let meta = std::fs::metadata(env.work().join("u.bin")).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, want, "umask {umask}");
+    }
+}
+
+#[test]
+fn proxy_settings_are_honoured() {
+    let env = Env::new();
+    // A second double stands in for a forward proxy: it answers the
+    // absolute-form request itself and records it.
+    let proxy = Server::start(Config::default());
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port());
+    let out = env.ee().args(["--proxy", &proxy_url, "info", "help"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(proxy.requests().len(), 1);
+    assert!(env.srv.requests().is_empty(), "went through the proxy");
+    let out = env.ee().env("HTTP_PROXY", &proxy_url).args(["info", "help"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(proxy.requests().len(), 2, "HTTP_PROXY from the environment");
+    let out = env
+        .ee()
+        .env("HTTP_PROXY", &proxy_url)
+        .env("NO_PROXY", "127.0.0.1")
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(proxy.requests().len(), 2, "NO_PROXY bypasses it");
+    assert_eq!(env.srv.requests().len(), 1);
+}
