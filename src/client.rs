@@ -135,10 +135,11 @@ impl Client {
             if self.options.verbose > 0 {
                 self.trace_request(&method, &url, headers);
             }
-            let resp = req
-                .send()
-                .await
-                .map_err(|e| self.transport_failure(&url, &e))?;
+            let resp = tokio::select! {
+                biased;
+                () = crate::cancel::cancelled() => return Err(Failure::Fatal(Error::Interrupted)),
+                resp = req.send() => resp.map_err(|e| self.transport_failure(&url, &e))?,
+            };
             if self.options.verbose > 0 {
                 self.trace_response(&resp);
             }
@@ -297,11 +298,20 @@ impl Client {
                     if tries >= self.options.retries {
                         return Err(error);
                     }
-                    tokio::time::sleep(backoff(tries, retry_after)).await;
+                    pause(backoff(tries, retry_after)).await?;
                     tries += 1;
                 }
             }
         }
+    }
+}
+
+/// Sleeps before a retry, cut short by Ctrl-C / SIGTERM.
+pub async fn pause(wait: Duration) -> Result<()> {
+    tokio::select! {
+        biased;
+        () = crate::cancel::cancelled() => Err(Error::Interrupted),
+        () = tokio::time::sleep(wait) => Ok(()),
     }
 }
 

@@ -4,6 +4,7 @@
 //! `main.rs` only parses and maps the result to an exit code; [`run`] wires
 //! the commands to the engine.
 
+pub mod cancel;
 pub mod catalog;
 pub mod cli;
 pub mod client;

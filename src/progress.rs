@@ -272,7 +272,7 @@ impl Bars {
         let total = multi.add(ProgressBar::new(0));
         total.set_style(
             ProgressStyle::with_template(
-                "{prefix:>12} [{bar:30}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} {msg}",
+                "{prefix:>12} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),

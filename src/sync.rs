@@ -47,15 +47,13 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
     let previous = read_sums(&args.dir.join(SUMS));
     let jobs: Vec<Job> = selected
         .iter()
-        .map(|r| {
-            let recorded = previous.get(&format!("{prefix}{}", r.file_name)).cloned();
-            Job {
-                name: r.file_name.clone(),
-                expected: Expected {
-                    md5: r.md5.clone(),
-                    sha256: recorded,
-                },
-            }
+        .map(|r| Job {
+            name: r.file_name.clone(),
+            expected: Expected {
+                md5: r.md5.clone(),
+                sha256: None,
+            },
+            recorded_sha256: previous.get(&format!("{prefix}{}", r.file_name)).cloned(),
         })
         .collect();
     let ctx = Arc::new(Ctx {
@@ -69,6 +67,10 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
     });
     download::install_signal_handlers();
     let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize, false).await;
+    if crate::cancel::is_cancelled() {
+        print_report(&report, args.transfer.json, cfg.quiet)?;
+        return Ok(130);
+    }
 
     // Files that left the catalog: those we recorded before and no longer see.
     let current: std::collections::HashSet<String> = catalog
@@ -109,13 +111,7 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
 }
 
 fn print_report(report: &Report, json: bool, quiet: bool) -> Result<()> {
-    for f in report.files.iter().filter(|f| f.status == Status::Failed) {
-        eprintln!(
-            "magedl: error: {}: {}",
-            escape(&f.name),
-            f.error.as_deref().unwrap_or("failed")
-        );
-    }
+    download::print_failures(report);
     if json {
         let text = serde_json::to_string_pretty(report).expect("serialisable") + "\n";
         crate::print_out(text.as_bytes())?;

@@ -43,6 +43,39 @@ pub fn safe_relative_path(name: &str) -> std::result::Result<PathBuf, String> {
     Ok(rel)
 }
 
+/// Creates the subdirectories of `rel` under `dir`, refusing any that is a
+/// symlink (or not a directory): a planted link must not lead the write
+/// outside the output directory.
+pub fn ensure_real_dirs(dir: &Path, rel: &Path) -> Result<()> {
+    let mut current = dir.to_path_buf();
+    let Some(parent) = rel.parent() else {
+        return Ok(());
+    };
+    for part in parent.components() {
+        current.push(part);
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_dir() => {}
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "refusing to write through {}: not a plain directory",
+                    escape(&current.display().to_string())
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&current)
+                    .map_err(|e| Error::io(format!("cannot create {}", current.display()), e))?;
+            }
+            Err(e) => {
+                return Err(Error::io(
+                    format!("cannot inspect {}", current.display()),
+                    e,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Where a file's bytes live while incomplete.
 pub fn part_path(final_path: &Path) -> PathBuf {
     let mut p = final_path.as_os_str().to_owned();

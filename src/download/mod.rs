@@ -8,12 +8,11 @@ mod transfer;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::StreamExt;
 use serde::Serialize;
-use tokio::sync::watch;
 
 pub use files::{lock_dir, safe_relative_path};
 pub use transfer::parse_content_range;
@@ -43,6 +42,10 @@ pub struct Ctx {
 pub struct Job {
     pub name: String,
     pub expected: Expected,
+    /// A sha256 this tool recorded earlier (sync's SHA256SUMS): enough to
+    /// skip a present file that has no published checksum, never a
+    /// requirement for a new download.
+    pub recorded_sha256: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -102,39 +105,11 @@ impl Report {
     }
 }
 
-fn cancel_channel() -> &'static watch::Sender<bool> {
-    static CANCEL: OnceLock<watch::Sender<bool>> = OnceLock::new();
-    CANCEL.get_or_init(|| watch::channel(false).0)
-}
+pub use crate::cancel::{install_signal_handlers, is_cancelled};
 
 /// A receiver that turns true on SIGINT/SIGTERM.
-pub fn cancelled() -> watch::Receiver<bool> {
-    cancel_channel().subscribe()
-}
-
-pub fn is_cancelled() -> bool {
-    *cancel_channel().borrow()
-}
-
-/// On SIGINT or SIGTERM: every transfer saves its state and stops (exit 130).
-pub fn install_signal_handlers() {
-    tokio::spawn(async {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let term_recv = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term_recv => {}
-        }
-        cancel_channel().send_replace(true);
-    });
+pub fn cancelled() -> tokio::sync::watch::Receiver<bool> {
+    crate::cancel::receiver()
 }
 
 /// `magedl download`.
@@ -213,6 +188,7 @@ pub fn plan_jobs(catalog: Option<&Catalog>, filter: &FilterArgs) -> Result<Vec<J
                     md5: release.and_then(|r| r.md5.clone()),
                     sha256: None,
                 },
+                recorded_sha256: None,
             });
         }
     };
@@ -333,7 +309,8 @@ pub async fn run_jobs(
     Report { files, summary }
 }
 
-fn finish(report: &Report, json: bool, quiet: bool) -> Result<i32> {
+/// One `error:` line per failed file, with its hint.
+pub fn print_failures(report: &Report) {
     for f in report.files.iter().filter(|f| f.status == Status::Failed) {
         eprintln!(
             "magedl: error: {}: {}",
@@ -344,6 +321,10 @@ fn finish(report: &Report, json: bool, quiet: bool) -> Result<i32> {
             eprintln!("magedl: hint: {h}");
         }
     }
+}
+
+fn finish(report: &Report, json: bool, quiet: bool) -> Result<i32> {
+    print_failures(report);
     if json {
         let mut text = serde_json::to_string_pretty(report).expect("serialisable");
         text.push('\n');
@@ -398,7 +379,11 @@ async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job, require_checksum: bool) -
         code: 0,
         hint: None,
     };
-    let result = bring(ctx, id, &job, require_checksum, &mut report).await;
+    let result = if crate::cancel::is_cancelled() {
+        Err(Error::Interrupted)
+    } else {
+        bring(ctx, id, &job, require_checksum, &mut report).await
+    };
     report.seconds = started.elapsed().as_secs_f64();
     if let Err(e) = result {
         report.status = Status::Failed;
@@ -439,32 +424,14 @@ async fn bring(
     {
         return Ok(());
     }
+    files::ensure_real_dirs(&ctx.dir, &rel)?;
     let started = Instant::now();
     ctx.reporter.start(id, &job.name, None, 0);
     let part = files::part_path(&final_path);
-    let url = ctx.client.endpoint().file_url(&job.name);
-    let want_md5 = ctx.verify && job.expected.md5.is_some();
-    let unvalidated_ok = ctx.verify && !job.expected.is_empty();
-    let fetched = match transfer::fetch(ctx, id, &url, &part, want_md5, unvalidated_ok).await {
-        Ok(f) => f,
-        Err(e) => {
-            if !state::state_path(&part).exists() {
-                let _ = std::fs::remove_file(&part); // nothing to resume from
-            }
-            return Err(e);
-        }
-    };
+    let fetched = fetch_verified(ctx, id, job, &part).await?;
     report.bytes = fetched.size;
     report.md5 = fetched.digests.md5.clone();
     report.sha256 = fetched.digests.sha256.clone();
-    if ctx.verify
-        && let Err(e) = job.expected.check(&job.name, &fetched.digests)
-    {
-        // Bad bytes never reach the final name, and are not kept to resume.
-        let _ = std::fs::remove_file(&part);
-        state::remove(&state::state_path(&part));
-        return Err(e);
-    }
     files::place(&fetched.file, &part, &final_path)?;
     state::remove(&state::state_path(&part));
     report.status = Status::Downloaded;
@@ -493,6 +460,61 @@ async fn bring(
     Ok(())
 }
 
+/// Fetches into `part` and checks the digests. A resumed file that fails
+/// its checksum is fetched once more from zero: the saved part may predate a
+/// change the validators could not reveal.
+async fn fetch_verified(
+    ctx: &Arc<Ctx>,
+    id: usize,
+    job: &Job,
+    part: &Path,
+) -> Result<transfer::Fetched> {
+    let url = ctx.client.endpoint().file_url(&job.name);
+    let want_md5 = ctx.verify && job.expected.md5.is_some();
+    let checksum_known = ctx.verify && !job.expected.is_empty();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let target = transfer::Target {
+            id,
+            url: &url,
+            part,
+            want_md5,
+            checksum_known,
+        };
+        let fetched = match transfer::fetch(ctx, &target).await {
+            Ok(f) => f,
+            Err(e) => {
+                if !state::state_path(part).exists() {
+                    let _ = std::fs::remove_file(part); // nothing to resume from
+                }
+                return Err(e);
+            }
+        };
+        let checked = if ctx.verify {
+            job.expected.check(&job.name, &fetched.digests)
+        } else {
+            Ok(())
+        };
+        match checked {
+            Ok(()) => return Ok(fetched),
+            Err(e) => {
+                // Bad bytes never reach the final name, and are not kept.
+                let resumed = fetched.resumed_from > 0;
+                drop(fetched);
+                let _ = std::fs::remove_file(part);
+                state::remove(&state::state_path(part));
+                if attempts > 1 || !resumed {
+                    return Err(e);
+                }
+                ctx.reporter
+                    .note(id, &format!("{e}; fetching it again from zero"));
+                ctx.reporter.reset(id, 0);
+            }
+        }
+    }
+}
+
 /// A file already at its final name that verifies is skipped without any
 /// request. Returns true when skipped.
 async fn skip_if_present(
@@ -509,8 +531,15 @@ async fn skip_if_present(
         .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
         .map_err(|e| Error::io(format!("cannot read {}", final_path.display()), e))?;
     let (size, digests): (u64, Digests) = hashed;
-    let verified =
-        !ctx.verify || job.expected.is_empty() || job.expected.check(&job.name, &digests).is_ok();
+    let verified = if !ctx.verify {
+        true
+    } else if !job.expected.is_empty() {
+        job.expected.check(&job.name, &digests).is_ok()
+    } else if let Some(recorded) = &job.recorded_sha256 {
+        digests.sha256.as_deref() == Some(recorded.as_str())
+    } else {
+        true // nothing to check against: present and unverified
+    };
     if !verified {
         ctx.reporter.note(
             id,

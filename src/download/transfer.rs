@@ -26,10 +26,11 @@ use crate::verify::{Algo, Digests, FollowHasher, Watermark};
 
 /// Bytes gathered before one positioned write.
 const WRITE_BLOCK: usize = 256 * 1024;
-/// How often the resume record is rewritten while bytes flow.
-const SAVE_EVERY: Duration = Duration::from_millis(500);
-/// Whole-file restarts (changed remote, refused ranges) before giving up.
-const MAX_RESTARTS: u32 = 3;
+/// How often the data is flushed and the resume record rewritten while
+/// bytes flow: the record never claims bytes that are not on disk.
+const SAVE_EVERY: Duration = Duration::from_secs(1);
+/// Whole-file restarts (changed remote, refused ranges) at least allowed.
+const MIN_RESTARTS: u32 = 3;
 
 /// A finished transfer: the partial file, complete, with its digests.
 pub struct Fetched {
@@ -60,20 +61,28 @@ struct Shared {
     ranges: bool,
 }
 
-/// Fetches `url` into `part`, resuming when a trustworthy record exists.
-pub async fn fetch(
-    ctx: &Arc<Ctx>,
-    id: usize,
-    url: &Url,
-    part: &Path,
-    want_md5: bool,
-    may_resume_unvalidated: bool,
-) -> Result<Fetched> {
+/// One file to transfer.
+pub struct Target<'a> {
+    /// The reporter's id of the file.
+    pub id: usize,
+    pub url: &'a Url,
+    /// The partial file; its resume record sits beside it.
+    pub part: &'a Path,
+    pub want_md5: bool,
+    /// A checksum will judge the result, so data may be resumed or
+    /// segmented even without an ETag or Last-Modified to prove identity.
+    pub checksum_known: bool,
+}
+
+/// Fetches the target into its partial file, resuming when a trustworthy
+/// record exists.
+pub async fn fetch(ctx: &Arc<Ctx>, t: &Target<'_>) -> Result<Fetched> {
+    let (id, part) = (t.id, t.part);
     let state_path = state::state_path(part);
     let mut restarts = 0;
     let mut force_single = false;
     let mut resume = if ctx.resume {
-        resumable(part, &state_path, may_resume_unvalidated)
+        resumable(part, &state_path, t.checksum_known)
     } else {
         None
     };
@@ -82,21 +91,21 @@ pub async fn fetch(
     }
     loop {
         let attempt = match resume.take() {
-            Some((file, st)) => {
-                resume_transfer(ctx, id, url, file, st, &state_path, part, want_md5).await
-            }
-            None => fresh_transfer(ctx, id, url, part, &state_path, want_md5, force_single).await,
+            Some((file, st)) => resume_transfer(ctx, t, file, st).await,
+            None => fresh_transfer(ctx, t, force_single).await,
         };
         match attempt {
             Ok(done) => return Ok(done),
             Err(SegError::Fatal(e)) => return Err(e),
             Err(SegError::Restart(why)) => {
                 restarts += 1;
-                if restarts > MAX_RESTARTS {
+                let limit = ctx.client.options.retries.max(MIN_RESTARTS);
+                if restarts > limit {
                     return Err(Error::Protocol(format!(
-                        "giving up after {MAX_RESTARTS} restarts: {why}"
+                        "giving up after {limit} restarts: {why}"
                     )));
                 }
+                crate::client::pause(crate::client::backoff(restarts - 1, None)).await?;
                 ctx.reporter.note(
                     id,
                     &format!("{why}; restarting the file from zero in one stream"),
@@ -170,13 +179,11 @@ fn reject_encoding(resp: &Response) -> Result<(), SegError> {
 /// The first GET of a file with nothing on disk.
 async fn fresh_transfer(
     ctx: &Arc<Ctx>,
-    id: usize,
-    url: &Url,
-    part: &Path,
-    state_path: &Path,
-    want_md5: bool,
+    t: &Target<'_>,
     force_single: bool,
 ) -> Result<Fetched, SegError> {
+    let (id, url, part, want_md5) = (t.id, t.url, t.part, t.want_md5);
+    let state_path = state::state_path(part);
     let client = &ctx.client;
     let resp = client
         .retrying(|| async {
@@ -194,6 +201,10 @@ async fn fresh_transfer(
         && header_str(&resp, ACCEPT_RANGES).is_some_and(|v| v.eq_ignore_ascii_case("bytes"));
     let etag = header_str(&resp, ETAG);
     let last_modified = header_str(&resp, LAST_MODIFIED);
+    // Without a validator, ranges fetched later cannot be proven to come
+    // from the same file: one stream, nothing saved — unless a checksum
+    // will judge the result.
+    let ranges = ranges && (etag.is_some() || last_modified.is_some() || t.checksum_known);
     let file = files::create_part(part).map_err(SegError::Fatal)?;
     if let Some(size) = size {
         ctx.reporter.size_known(id, size);
@@ -215,7 +226,7 @@ async fn fresh_transfer(
         id,
         url: url.clone(),
         file,
-        state_path: state_path.to_path_buf(),
+        state_path: state_path.clone(),
         state: Mutex::new(st),
         last_save: Mutex::new(Instant::now()),
         mark: Watermark::new(),
@@ -229,17 +240,14 @@ async fn fresh_transfer(
 
 /// Continues a partial file: the first missing range is asked for with
 /// `If-Range`; only an exact 206 proves the remote is unchanged.
-#[allow(clippy::too_many_arguments)]
 async fn resume_transfer(
     ctx: &Arc<Ctx>,
-    id: usize,
-    url: &Url,
+    t: &Target<'_>,
     file: File,
     st: State,
-    state_path: &Path,
-    part: &Path,
-    want_md5: bool,
 ) -> Result<Fetched, SegError> {
+    let (id, url, part, want_md5) = (t.id, t.url, t.part, t.want_md5);
+    let state_path = state::state_path(part);
     let from = st.bytes_done();
     ctx.reporter.size_known(id, st.size);
     ctx.reporter.reset(id, from);
@@ -257,7 +265,7 @@ async fn resume_transfer(
         id,
         url: url.clone(),
         file,
-        state_path: state_path.to_path_buf(),
+        state_path: state_path.clone(),
         state: Mutex::new(st),
         last_save: Mutex::new(Instant::now()),
         mark: Watermark::new(),
@@ -275,7 +283,7 @@ async fn run_segments(
     resumed_from: u64,
     want_md5: bool,
 ) -> Result<Fetched, SegError> {
-    let hashers = spawn_hashers(&shared.file, &shared.mark, want_md5, shared.ctx.verify)?;
+    let hashers = spawn_hashers(&shared.file, &shared.mark, want_md5, true)?;
     shared.advance_mark();
     let (count, size) = {
         let st = shared.lock();
@@ -377,7 +385,7 @@ async fn stream_unknown_length(
     want_md5: bool,
 ) -> Result<Fetched, SegError> {
     let mark = Watermark::new();
-    let hashers = spawn_hashers(&file, &mark, want_md5, ctx.verify)?;
+    let hashers = spawn_hashers(&file, &mark, want_md5, true)?;
     let mut stream = resp.bytes_stream();
     let mut buf = Vec::with_capacity(WRITE_BLOCK);
     let mut pos = 0u64;
@@ -452,6 +460,11 @@ impl Shared {
         if !now && last.elapsed() < SAVE_EVERY {
             return Ok(());
         }
+        // Flush the data first, so that after a power loss the record never
+        // claims bytes that were not on disk.
+        self.file
+            .sync_data()
+            .map_err(|e| SegError::Fatal(Error::io("cannot flush the partial file", e)))?;
         let snapshot = self.lock().clone();
         state::save(&self.state_path, &snapshot).map_err(|e| {
             SegError::Fatal(Error::io(
@@ -519,7 +532,9 @@ impl Shared {
                             self.ctx
                                 .reporter
                                 .note(self.id, &format!("retrying: {error}"));
-                            tokio::time::sleep(backoff(tries, retry_after)).await;
+                            crate::client::pause(backoff(tries, retry_after))
+                                .await
+                                .map_err(SegError::Fatal)?;
                             tries += 1;
                             continue;
                         }
@@ -539,7 +554,9 @@ impl Shared {
                         return Err(SegError::Fatal(Error::Network(why)));
                     }
                     self.ctx.reporter.note(self.id, &format!("retrying: {why}"));
-                    tokio::time::sleep(backoff(tries, None)).await;
+                    crate::client::pause(backoff(tries, None))
+                        .await
+                        .map_err(SegError::Fatal)?;
                     tries += 1;
                 }
                 Err(StreamError::Stop(e)) => return Err(e),

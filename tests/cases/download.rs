@@ -369,3 +369,26 @@ fn output_dir_is_created_and_mixed_failures_pick_the_spec_code() {
     );
     assert!(env.work().join("sub/dir/Magento-CE-2.4.2.tar.gz").exists());
 }
+
+#[test]
+fn no_verify_still_reports_the_sha256() {
+    let env = Env::with(Config {
+        corrupt: true,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args([
+            "download",
+            "--no-verify",
+            "--json",
+            "-q",
+            "Magento-CE-2.4.2.tar.gz",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "checks are skipped: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["files"][0]["verified"], "unverified");
+    assert_eq!(v["files"][0]["sha256"].as_str().unwrap().len(), 64);
+}

@@ -361,3 +361,56 @@ fn sigint_saves_state_and_exits_130() {
     assert!(out.status.success());
     assert_identical(&env, "i.bin");
 }
+
+#[test]
+fn ctrl_c_cuts_a_retry_after_wait_short() {
+    let env = env_with(Config {
+        status_sequence: vec![(503, Some(120))],
+        ..Config::default()
+    });
+    let mut child = spawn(&env, &["download", "Magento-CE-2.4.2.tar.gz"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while env.file_requests().is_empty() {
+        assert!(Instant::now() < deadline, "no file request");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert!(
+        sent.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(status.code(), Some(130));
+}
+
+#[test]
+fn without_validators_or_a_checksum_a_file_is_fetched_in_one_stream() {
+    let mut spec = FileSpec::generated("v.bin", 20 * MIB, 23);
+    spec.md5 = Md5::Empty;
+    let env = env_with(Config {
+        extra_files: vec![spec],
+        validators: false,
+        ..Config::default()
+    });
+    let out = env
+        .ee()
+        .args(["download", "v.bin", "-s", "4", "-q", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_identical(&env, "v.bin");
+    let reqs = env.file_requests();
+    assert_eq!(
+        reqs.len(),
+        1,
+        "ranges from an unidentifiable file could mix versions: {reqs:?}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["files"][0]["verified"], "unverified");
+}

@@ -271,7 +271,11 @@ fn a_redirect_loop_ends_in_a_clean_error() {
     let env = Env::new();
     let own = format!("{}file/Magento-CE-2.4.2.tar.gz", env.srv.base_url());
     env.srv.update(|c| c.redirect = Redirect::To(own));
-    let out = env.ee().args(["download", "Magento-CE-2.4.2.tar.gz"]).output().unwrap();
+    let out = env
+        .ee()
+        .args(["download", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("redirects"), "{}", stderr(&out));
     let hops = env.file_requests().len();
@@ -289,9 +293,7 @@ fn final_files_follow_the_umask_and_the_resume_record_is_private() {
             ..Config::default()
         });
         // The first attempt breaks at once, so a resume record is written.
-        let script = format!(
-            "umask {umask}; exec \"$0\" --retries 0 download -q -s 1 u.bin; ",
-        );
+        let script = format!("umask {umask}; exec \"$0\" --retries 0 download -q -s 1 u.bin; ",);
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(&script)
@@ -330,11 +332,20 @@ fn proxy_settings_are_honoured() {
     // absolute-form request itself and records it.
     let proxy = Server::start(Config::default());
     let proxy_url = format!("http://127.0.0.1:{}", proxy.port());
-    let out = env.ee().args(["--proxy", &proxy_url, "info", "help"]).output().unwrap();
+    let out = env
+        .ee()
+        .args(["--proxy", &proxy_url, "info", "help"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(proxy.requests().len(), 1);
     assert!(env.srv.requests().is_empty(), "went through the proxy");
-    let out = env.ee().env("HTTP_PROXY", &proxy_url).args(["info", "help"]).output().unwrap();
+    let out = env
+        .ee()
+        .env("HTTP_PROXY", &proxy_url)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(proxy.requests().len(), 2, "HTTP_PROXY from the environment");
     let out = env

@@ -175,3 +175,46 @@ fn a_mirror_directory_is_a_drop_in_endpoint_without_credentials() {
             .unwrap()
     );
 }
+
+#[test]
+fn sync_recovers_when_a_file_is_republished_under_the_same_name() {
+    let env = Env::with(Config {
+        catalog: false,
+        extra_files: vec![FileSpec::bytes("r.tar.gz", b"version one".to_vec())],
+        ..Config::default()
+    });
+    let dir = env.work().join("s");
+    assert!(sync(&env, &dir, &[]).status.success());
+    env.srv
+        .add_file(FileSpec::bytes("r.tar.gz", b"version two!".to_vec()));
+    let out = sync(&env, &dir, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(dir.join("r.tar.gz")).unwrap(),
+        b"version two!"
+    );
+    env.srv.clear_requests();
+    let out = sync(&env, &dir, &[]);
+    assert!(out.status.success());
+    assert!(env.file_requests().is_empty());
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(check.status.success());
+}
+
+#[test]
+fn sync_refusals_exit_3_with_the_hint() {
+    let env = Env::new();
+    let out = env
+        .ce()
+        .arg("sync")
+        .arg(env.work().join("s"))
+        .args(["--type", "ee-full"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("hint:") && stderr(&out).contains("invoice"));
+}
