@@ -183,7 +183,6 @@ async fn fresh_transfer(
     force_single: bool,
 ) -> Result<Fetched, SegError> {
     let (id, url, part, want_md5) = (t.id, t.url, t.part, t.want_md5);
-    let state_path = state::state_path(part);
     let client = &ctx.client;
     let resp = client
         .retrying(|| async {
@@ -221,17 +220,7 @@ async fn fresh_transfer(
         1
     };
     let st = State::new(size, etag, last_modified, &plan::split(size, count));
-    let shared = Arc::new(Shared {
-        ctx: ctx.clone(),
-        id,
-        url: url.clone(),
-        file,
-        state_path: state_path.clone(),
-        state: Mutex::new(st),
-        last_save: Mutex::new(Instant::now()),
-        mark: Watermark::new(),
-        ranges,
-    });
+    let shared = Shared::new(ctx, t, file, st, ranges);
     if ranges {
         shared.save(true)?;
     }
@@ -246,8 +235,7 @@ async fn resume_transfer(
     file: File,
     st: State,
 ) -> Result<Fetched, SegError> {
-    let (id, url, part, want_md5) = (t.id, t.url, t.part, t.want_md5);
-    let state_path = state::state_path(part);
+    let (id, part, want_md5) = (t.id, t.part, t.want_md5);
     let from = st.bytes_done();
     ctx.reporter.size_known(id, st.size);
     ctx.reporter.reset(id, from);
@@ -260,17 +248,7 @@ async fn resume_transfer(
             st.size
         ),
     );
-    let shared = Arc::new(Shared {
-        ctx: ctx.clone(),
-        id,
-        url: url.clone(),
-        file,
-        state_path: state_path.clone(),
-        state: Mutex::new(st),
-        last_save: Mutex::new(Instant::now()),
-        mark: Watermark::new(),
-        ranges: true,
-    });
+    let shared = Shared::new(ctx, t, file, st, true);
     let mut done = run_segments(shared, None, from, want_md5).await?;
     done.resumed_from = from;
     Ok(done)
@@ -442,6 +420,20 @@ fn write_block(file: &File, buf: &[u8], at: u64) -> Result<()> {
 }
 
 impl Shared {
+    fn new(ctx: &Arc<Ctx>, t: &Target<'_>, file: File, st: State, ranges: bool) -> Arc<Shared> {
+        Arc::new(Shared {
+            ctx: ctx.clone(),
+            id: t.id,
+            url: t.url.clone(),
+            file,
+            state_path: state::state_path(t.part),
+            state: Mutex::new(st),
+            last_save: Mutex::new(Instant::now()),
+            mark: Watermark::new(),
+            ranges,
+        })
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }

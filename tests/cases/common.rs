@@ -92,6 +92,37 @@ impl Env {
         cmd
     }
 
+    /// Starts magedl in the background with the partner account, so a test
+    /// can signal or kill it mid-transfer.
+    pub fn spawn_ee(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(bin())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("MAGEDL_ENDPOINT", self.srv.base_url())
+            .env("MAGE_ID", EE_USER)
+            .env("MAGE_TOKEN", EE_TOKEN)
+            .current_dir(self.work())
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// The file on disk equals the double's current body.
+    pub fn assert_identical(&self, name: &str) {
+        let got = std::fs::read(self.work().join(name)).unwrap();
+        let want = self.srv.file_bytes(name).unwrap();
+        assert!(
+            got == want,
+            "{name}: {} bytes on disk, {} at the source",
+            got.len(),
+            want.len()
+        );
+    }
+
     /// Requests for `file/...` paths (on either listener, `cdn/` included).
     pub fn file_requests(&self) -> Vec<RecordedRequest> {
         self.srv

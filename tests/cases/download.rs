@@ -16,17 +16,6 @@ fn env_with(files: Vec<FileSpec>) -> Env {
     })
 }
 
-fn assert_identical(env: &Env, name: &str) {
-    let got = std::fs::read(env.work().join(name)).unwrap();
-    let want = env.srv.file_bytes(name).unwrap();
-    assert!(
-        got == want,
-        "{name}: {} bytes on disk, {} at the source",
-        got.len(),
-        want.len()
-    );
-}
-
 #[test]
 fn a_single_stream_download_is_byte_identical() {
     let env = env_with(vec![big("one.bin", 5 * MIB + 123, 1)]);
@@ -36,7 +25,7 @@ fn a_single_stream_download_is_byte_identical() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "one.bin");
+    env.assert_identical("one.bin");
     let gets = env.file_requests();
     assert_eq!(gets.len(), 1);
     assert_eq!(gets[0].range, None);
@@ -54,7 +43,7 @@ fn a_segmented_download_is_byte_identical_and_uses_exact_ranges() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "seg.bin");
+    env.assert_identical("seg.bin");
     let ranges: Vec<String> = env
         .file_requests()
         .into_iter()
@@ -85,7 +74,7 @@ fn many_files_at_once_and_a_duplicate_name_is_fetched_once() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     for i in 0..6 {
-        assert_identical(&env, &format!("f{i}.bin"));
+        env.assert_identical(&format!("f{i}.bin"));
     }
     let f1 = env
         .file_requests()
@@ -266,7 +255,7 @@ fn a_present_verified_file_is_skipped_without_a_request_and_force_replaces_it() 
     std::fs::write(env.work().join("Magento-CE-2.4.2.tar.gz"), b"damaged").unwrap();
     let out = run(&[]);
     assert!(stdout(&out).contains("\"status\": \"downloaded\""));
-    assert_identical(&env, "Magento-CE-2.4.2.tar.gz");
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
 }
 
 #[test]
@@ -343,7 +332,7 @@ fn gzip_offered_by_the_server_is_never_asked_for() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "Magento-CE-2.4.2.tar.gz");
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! remote, dropped connections, Retry-After, stalls, signals.
 
 use std::path::Path;
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use super::common::*;
@@ -11,35 +10,6 @@ const MIB: u64 = 1 << 20;
 
 fn env_with(cfg: Config) -> Env {
     Env::with(cfg)
-}
-
-fn assert_identical(env: &Env, name: &str) {
-    let got = std::fs::read(env.work().join(name)).unwrap();
-    let want = env.srv.file_bytes(name).unwrap();
-    assert!(
-        got == want,
-        "{name}: {} bytes on disk, {} at the source",
-        got.len(),
-        want.len()
-    );
-}
-
-/// Starts a download in the background with the EE account.
-fn spawn(env: &Env, args: &[&str]) -> Child {
-    std::process::Command::new(bin())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home.path())
-        .env("MAGEDL_ENDPOINT", env.srv.base_url())
-        .env("MAGE_ID", EE_USER)
-        .env("MAGE_TOKEN", EE_TOKEN)
-        .current_dir(env.work())
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
 }
 
 /// Waits until the resume record shows at least `bytes` done.
@@ -69,7 +39,7 @@ fn wait_for_progress(state: &Path, bytes: u64) {
 }
 
 fn kill_midway(env: &Env, name: &str, args: &[&str]) {
-    let mut child = spawn(env, args);
+    let mut child = env.spawn_ee(args);
     wait_for_progress(&env.work().join(format!("{name}.part.state")), MIB);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
@@ -92,7 +62,7 @@ fn kill_9_and_rerun_continues_with_if_range_and_is_identical() {
     env.srv.clear_requests();
     let out = env.ee().args(["download", "k.bin", "-q"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "k.bin");
+    env.assert_identical("k.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     let range = reqs[0].range.clone().expect("a Range request");
@@ -123,7 +93,7 @@ fn a_killed_segmented_download_resumes_every_segment() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "s.bin");
+    env.assert_identical("s.bin");
     let reqs = env.file_requests();
     assert!(
         reqs.iter()
@@ -148,7 +118,7 @@ fn no_resume_discards_partial_data() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_identical(&env, "n.bin");
+    env.assert_identical("n.bin");
     assert!(env.file_requests().iter().all(|r| r.range.is_none()));
 }
 
@@ -171,7 +141,7 @@ fn a_changed_remote_restarts_the_file_whole_never_mixed() {
     env.srv.clear_requests();
     let out = env.ee().args(["download", "c.bin", "-q"]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "c.bin"); // the new content, whole
+    env.assert_identical("c.bin"); // the new content, whole
     let reqs = env.file_requests();
     assert!(reqs[0].if_range.is_some());
     assert!(
@@ -194,7 +164,7 @@ fn a_dropped_connection_is_retried_from_the_bytes_written() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "d.bin");
+    env.assert_identical("d.bin");
     let ranges: Vec<String> = env
         .file_requests()
         .into_iter()
@@ -219,7 +189,7 @@ fn a_server_ignoring_ranges_gets_one_stream_from_zero() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "r.bin");
+    env.assert_identical("r.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 2, "truncated, then restarted whole: {reqs:?}");
 }
@@ -238,7 +208,7 @@ fn a_wrong_content_range_makes_the_file_fall_back_to_one_stream() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("Content-Range"), "{}", stderr(&out));
-    assert_identical(&env, "w.bin");
+    env.assert_identical("w.bin");
 }
 
 #[test]
@@ -259,7 +229,7 @@ fn retry_after_is_honoured_on_503() {
         "waited as told"
     );
     assert_eq!(env.file_requests().len(), 3);
-    assert_identical(&env, "Magento-CE-2.4.2.tar.gz");
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
 }
 
 #[test]
@@ -292,7 +262,7 @@ fn a_stall_hits_the_idle_timeout_and_resumes() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "t.bin");
+    env.assert_identical("t.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 2);
     assert!(
@@ -318,7 +288,7 @@ fn a_complete_part_is_finalised_after_verification_without_a_request() {
     let out = env.ee().args(["download", "-q", name]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(env.file_requests().is_empty());
-    assert_identical(&env, name);
+    env.assert_identical(name);
 }
 
 #[test]
@@ -334,7 +304,7 @@ fn a_part_that_does_not_match_its_record_is_discarded() {
     std::fs::write(format!("{}.state", part.display()), state.to_string()).unwrap();
     let out = env.ee().args(["download", "-q", name]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, name);
+    env.assert_identical(name);
 }
 
 #[test]
@@ -344,10 +314,7 @@ fn sigint_saves_state_and_exits_130() {
         throttle_bps: Some(2 * MIB),
         ..Config::default()
     });
-    let mut child = spawn(
-        &env,
-        &["download", "i.bin", "-s", "1", "--progress", "line"],
-    );
+    let mut child = env.spawn_ee(&["download", "i.bin", "-s", "1", "--progress", "line"]);
     wait_for_progress(&env.work().join("i.bin.part.state"), MIB);
     // SAFETY: sending a signal to our own child process.
     unsafe {
@@ -359,7 +326,7 @@ fn sigint_saves_state_and_exits_130() {
     env.srv.update(|c| c.throttle_bps = None);
     let out = env.ee().args(["download", "i.bin", "-q"]).output().unwrap();
     assert!(out.status.success());
-    assert_identical(&env, "i.bin");
+    env.assert_identical("i.bin");
 }
 
 #[test]
@@ -368,7 +335,7 @@ fn ctrl_c_cuts_a_retry_after_wait_short() {
         status_sequence: vec![(503, Some(120))],
         ..Config::default()
     });
-    let mut child = spawn(&env, &["download", "Magento-CE-2.4.2.tar.gz"]);
+    let mut child = env.spawn_ee(&["download", "Magento-CE-2.4.2.tar.gz"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while env.file_requests().is_empty() {
         assert!(Instant::now() < deadline, "no file request");
@@ -404,7 +371,7 @@ fn without_validators_or_a_checksum_a_file_is_fetched_in_one_stream() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_identical(&env, "v.bin");
+    env.assert_identical("v.bin");
     let reqs = env.file_requests();
     assert_eq!(
         reqs.len(),

@@ -1,7 +1,6 @@
 //! Hostile names, planted links, server-chosen names, redirects that must
 //! not carry credentials, no Referer, and the directory lock.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use super::common::*;
@@ -217,18 +216,7 @@ fn a_second_run_on_the_same_directory_is_busy_or_waits() {
         throttle_bps: Some(2 * MIB),
         ..Config::default()
     });
-    let mut first = std::process::Command::new(bin())
-        .env_clear()
-        .env("HOME", env.home.path())
-        .env("MAGEDL_ENDPOINT", env.srv.base_url())
-        .env("MAGE_ID", EE_USER)
-        .env("MAGE_TOKEN", EE_TOKEN)
-        .current_dir(env.work())
-        .args(["download", "-q", "l.bin"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = env.spawn_ee(&["download", "-q", "l.bin"]);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !env.work().join("l.bin.part").exists() {
         assert!(Instant::now() < deadline);
