@@ -111,6 +111,18 @@ impl Env {
             .unwrap()
     }
 
+    /// Runs magedl with the partner account and asserts success.
+    pub fn ok(&self, args: &[&str]) -> std::process::Output {
+        let out = self.ee().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "magedl {args:?} exited {:?}: {}",
+            out.status.code(),
+            stderr(&out)
+        );
+        out
+    }
+
     /// The file on disk equals the double's current body.
     pub fn assert_identical(&self, name: &str) {
         let got = std::fs::read(self.work().join(name)).unwrap();

@@ -19,12 +19,7 @@ fn env_with(files: Vec<FileSpec>) -> Env {
 #[test]
 fn a_single_stream_download_is_byte_identical() {
     let env = env_with(vec![big("one.bin", 5 * MIB + 123, 1)]);
-    let out = env
-        .ee()
-        .args(["download", "one.bin", "-s", "1", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "one.bin", "-s", "1", "-q"]);
     env.assert_identical("one.bin");
     let gets = env.file_requests();
     assert_eq!(gets.len(), 1);
@@ -37,12 +32,7 @@ fn a_single_stream_download_is_byte_identical() {
 #[test]
 fn a_segmented_download_is_byte_identical_and_uses_exact_ranges() {
     let env = env_with(vec![big("seg.bin", 9 * MIB + 7, 2)]);
-    let out = env
-        .ee()
-        .args(["download", "seg.bin", "-s", "4", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "seg.bin", "-s", "4", "-q"]);
     env.assert_identical("seg.bin");
     let ranges: Vec<String> = env
         .file_requests()
@@ -67,12 +57,7 @@ fn many_files_at_once_and_a_duplicate_name_is_fetched_once() {
         .map(|i| big(&format!("f{i}.bin"), MIB + i, i))
         .collect();
     let env = env_with(files);
-    let out = env
-        .ee()
-        .args(["download", "-j", "3", "-q", "f*.bin", "f1.bin", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&["download", "-j", "3", "-q", "f*.bin", "f1.bin", "--json"]);
     for i in 0..6 {
         env.assert_identical(&format!("f{i}.bin"));
     }
@@ -89,18 +74,13 @@ fn many_files_at_once_and_a_duplicate_name_is_fetched_once() {
 #[test]
 fn the_json_report_has_the_documented_shape() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args([
-            "download",
-            "--json",
-            "-q",
-            "Magento-CE-2.4.2.tar.gz",
-            "Magento-CE-2.0.7.tar.gz",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&[
+        "download",
+        "--json",
+        "-q",
+        "Magento-CE-2.4.2.tar.gz",
+        "Magento-CE-2.0.7.tar.gz",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let files = v["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
@@ -199,19 +179,14 @@ fn an_empty_md5_is_reported_unverified_and_require_checksum_refuses_it() {
 fn given_checksums_verify_a_file_outside_the_catalog() {
     let env = Env::new();
     let good = "ee978bf8fea4aa6ea2d78b44116b01d0";
-    let out = env
-        .ee()
-        .args([
-            "download",
-            "-q",
-            "--md5",
-            good,
-            "Magento-CE-2.0.7.tar.gz",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&[
+        "download",
+        "-q",
+        "--md5",
+        good,
+        "Magento-CE-2.0.7.tar.gz",
+        "--json",
+    ]);
     assert!(stdout(&out).contains("\"verified\": \"md5\""));
     let sums = env.work().join("sums");
     std::fs::write(
@@ -261,18 +236,13 @@ fn a_present_verified_file_is_skipped_without_a_request_and_force_replaces_it() 
 #[test]
 fn line_progress_has_no_carriage_returns_or_escape_codes() {
     let env = env_with(vec![big("p.bin", 6 * MIB, 4)]);
-    let out = env
-        .ee()
-        .args([
-            "download",
-            "--progress",
-            "line",
-            "p.bin",
-            "Magento-CE-2.4.2.tar.gz",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&[
+        "download",
+        "--progress",
+        "line",
+        "p.bin",
+        "Magento-CE-2.4.2.tar.gz",
+    ]);
     let err = stderr(&out);
     assert!(!err.contains('\r') && !err.contains('\x1b'), "{err:?}");
     assert!(err.contains("start p.bin"), "{err}");
@@ -326,12 +296,7 @@ fn gzip_offered_by_the_server_is_never_asked_for() {
         gzip: true,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", "Magento-CE-2.4.2.tar.gz"]);
     env.assert_identical("Magento-CE-2.4.2.tar.gz");
 }
 

@@ -199,12 +199,7 @@ fn without_the_json_feed_the_text_table_is_used() {
         json_fail: Some(500),
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["--retries", "0", "list", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&["--retries", "0", "list", "--format", "json"]);
     assert!(stderr(&out).contains("falling back"));
     let v: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v.len(), 13);

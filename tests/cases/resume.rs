@@ -60,8 +60,7 @@ fn kill_9_and_rerun_continues_with_if_range_and_is_identical() {
     kill_midway(&env, "k.bin", &["download", "k.bin", "-s", "1", "-q"]);
     env.srv.update(|c| c.throttle_bps = None);
     env.srv.clear_requests();
-    let out = env.ee().args(["download", "k.bin", "-q"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "k.bin", "-q"]);
     env.assert_identical("k.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
@@ -87,12 +86,7 @@ fn a_killed_segmented_download_resumes_every_segment() {
     kill_midway(&env, "s.bin", &["download", "s.bin", "-s", "4", "-q"]);
     env.srv.update(|c| c.throttle_bps = None);
     env.srv.clear_requests();
-    let out = env
-        .ee()
-        .args(["download", "s.bin", "-s", "4", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "s.bin", "-s", "4", "-q"]);
     env.assert_identical("s.bin");
     let reqs = env.file_requests();
     assert!(
@@ -139,8 +133,7 @@ fn a_changed_remote_restarts_the_file_whole_never_mixed() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(env.work().join("c.bin.part.state").exists());
     env.srv.clear_requests();
-    let out = env.ee().args(["download", "c.bin", "-q"]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "c.bin", "-q"]);
     env.assert_identical("c.bin"); // the new content, whole
     let reqs = env.file_requests();
     assert!(reqs[0].if_range.is_some());
@@ -158,12 +151,7 @@ fn a_dropped_connection_is_retried_from_the_bytes_written() {
         truncate_times: 1,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "d.bin", "-s", "1", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "d.bin", "-s", "1", "-q"]);
     env.assert_identical("d.bin");
     let ranges: Vec<String> = env
         .file_requests()
@@ -183,12 +171,7 @@ fn a_server_ignoring_ranges_gets_one_stream_from_zero() {
         truncate_times: 1,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "r.bin", "-s", "4", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "r.bin", "-s", "4", "-q"]);
     env.assert_identical("r.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 2, "truncated, then restarted whole: {reqs:?}");
@@ -201,12 +184,7 @@ fn a_wrong_content_range_makes_the_file_fall_back_to_one_stream() {
         wrong_content_range: true,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "w.bin", "-s", "4", "--progress", "line"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&["download", "w.bin", "-s", "4", "--progress", "line"]);
     assert!(stderr(&out).contains("Content-Range"), "{}", stderr(&out));
     env.assert_identical("w.bin");
 }
@@ -218,12 +196,7 @@ fn retry_after_is_honoured_on_503() {
         ..Config::default()
     });
     let started = Instant::now();
-    let out = env
-        .ee()
-        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", "Magento-CE-2.4.2.tar.gz"]);
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "waited as told"
@@ -256,12 +229,7 @@ fn a_stall_hits_the_idle_timeout_and_resumes() {
         stall_times: 1,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["--timeout", "1", "download", "t.bin", "-s", "1", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["--timeout", "1", "download", "t.bin", "-s", "1", "-q"]);
     env.assert_identical("t.bin");
     let reqs = env.file_requests();
     assert_eq!(reqs.len(), 2);
@@ -285,8 +253,7 @@ fn a_complete_part_is_finalised_after_verification_without_a_request() {
         "segments": [{"span": {"start": 0, "end": body.len()}, "done": body.len()}]
     });
     std::fs::write(format!("{}.state", part.display()), state.to_string()).unwrap();
-    let out = env.ee().args(["download", "-q", name]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", name]);
     assert!(env.file_requests().is_empty());
     env.assert_identical(name);
 }
@@ -302,8 +269,7 @@ fn a_part_that_does_not_match_its_record_is_discarded() {
         "segments": [{"span": {"start": 0, "end": 50}, "done": 20}]
     });
     std::fs::write(format!("{}.state", part.display()), state.to_string()).unwrap();
-    let out = env.ee().args(["download", "-q", name]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", name]);
     env.assert_identical(name);
 }
 
@@ -365,12 +331,7 @@ fn without_validators_or_a_checksum_a_file_is_fetched_in_one_stream() {
         validators: false,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "v.bin", "-s", "4", "-q", "--json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&["download", "v.bin", "-s", "4", "-q", "--json"]);
     env.assert_identical("v.bin");
     let reqs = env.file_requests();
     assert_eq!(

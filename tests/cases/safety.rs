@@ -64,12 +64,7 @@ fn a_slash_in_a_catalog_name_maps_to_a_subdirectory() {
         )],
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "-q", "patches/deep name.sh"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", "patches/deep name.sh"]);
     assert_eq!(
         std::fs::read(env.work().join("patches/deep name.sh")).unwrap(),
         b"#!/bin/sh\n"
@@ -98,12 +93,7 @@ fn planted_symlinks_and_hard_links_are_never_written_through() {
         r#"{"format":1,"size":59,"etag":null,"last_modified":null,"segments":[{"span":{"start":0,"end":59},"done":3}]}"#,
     )
     .unwrap();
-    let out = env
-        .ee()
-        .args(["download", "-q", name, other])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", name, other]);
     assert_eq!(std::fs::read(&sentinel).unwrap(), b"precious");
     assert_eq!(std::fs::read(&linked).unwrap(), b"precious2");
     let meta = std::fs::symlink_metadata(env.work().join(name)).unwrap();
@@ -124,12 +114,7 @@ fn content_disposition_and_redirect_targets_never_name_the_file() {
         redirect: Redirect::SameOrigin,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", "Magento-CE-2.4.2.tar.gz"]);
     let names: Vec<String> = all_files(env.work())
         .into_iter()
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
@@ -148,12 +133,7 @@ fn a_cross_origin_redirect_never_receives_authorization_even_on_segments_and_ret
         truncate_times: 2,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "-q", "x.bin", "-s", "4"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "-q", "x.bin", "-s", "4"]);
     assert_eq!(
         std::fs::read(env.work().join("x.bin")).unwrap(),
         env.srv.file_bytes("x.bin").unwrap()
@@ -320,12 +300,7 @@ fn proxy_settings_are_honoured() {
     // absolute-form request itself and records it.
     let proxy = Server::start(Config::default());
     let proxy_url = format!("http://127.0.0.1:{}", proxy.port());
-    let out = env
-        .ee()
-        .args(["--proxy", &proxy_url, "info", "help"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["--proxy", &proxy_url, "info", "help"]);
     assert_eq!(proxy.requests().len(), 1);
     assert!(env.srv.requests().is_empty(), "went through the proxy");
     let out = env

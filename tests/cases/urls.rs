@@ -3,8 +3,7 @@
 use super::common::*;
 
 fn url_of(env: &Env, path: &str) -> String {
-    let out = env.ee().args(["url", path]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env.ok(&["url", path]);
     stdout(&out).trim().to_string()
 }
 
@@ -67,12 +66,7 @@ fn url_of_the_real_endpoint_needs_no_network() {
 #[test]
 fn an_encoded_name_reaches_the_server_and_downloads() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.0.2+sample_data.zip", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    env.ok(&["download", "Magento-CE-2.0.2+sample_data.zip", "-q"]);
     let reqs = env.file_requests();
     assert!(
         reqs.iter()
