@@ -49,6 +49,8 @@ impl Config {
             ColorArg::Never => false,
             ColorArg::Auto => stderr_tty && std::env::var_os("NO_COLOR").is_none(),
         };
+        // The bars are the only colored output; this decides for them.
+        console::set_colors_enabled_stderr(color);
         if g.insecure {
             crate::progress::warn("--insecure: TLS certificates are NOT verified on this run");
         }
