@@ -5,6 +5,7 @@ mod completions;
 mod credentials;
 mod download;
 mod listing;
+mod nginx;
 mod resume;
 mod safety;
 mod sync;
