@@ -815,6 +815,12 @@ impl Catalog {
             })
             .collect();
 
+        // Names narrow the set before --latest picks the newest version, so
+        // `--latest 'PATCH_SUPEE-*'` means the newest SUPEE patch.
+        if !names.is_empty() {
+            selected.retain(|r| names.iter().any(|p| p.matches(&r.file_name)));
+        }
+
         if filter.latest {
             let mut newest: HashMap<&Kind, &str> = HashMap::new();
             for release in &selected {
@@ -833,9 +839,6 @@ impl Catalog {
             });
         }
 
-        if !names.is_empty() {
-            selected.retain(|r| names.iter().any(|p| p.matches(&r.file_name)));
-        }
 
         selected.sort_by(|a, b| {
             a.kind
@@ -1770,7 +1773,14 @@ short
             select(&catalog, &[Kind::CePatch], Some("2.[123].*"), true, &[]),
             strings(&[MAGETWO])
         );
-        // Name globs apply after --latest.
+        // Names narrow the set first: the newest SUPEE patch per type.
+        assert_eq!(
+            select(&catalog, &[], None, true, &["PATCH_SUPEE-*"]),
+            strings(&[
+                "PATCH_SUPEE-6788_CE_1.9.2.1_v1.sh",
+                "PATCH_SUPEE-1533_EE_1.13.x_v1.sh"
+            ])
+        );
         assert_eq!(
             select(&catalog, &[], None, true, &["*.zip"]),
             strings(&[
