@@ -839,7 +839,6 @@ impl Catalog {
             });
         }
 
-
         selected.sort_by(|a, b| {
             a.kind
                 .cmp(&b.kind)

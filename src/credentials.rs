@@ -92,7 +92,12 @@ pub fn resolve(
     match (mage_id, token) {
         (Some(id), Some(token)) => Ok(Some(Credentials::new(id.trim(), token))),
         (None, None) if !endpoint.is_default() => Ok(None),
-        (id, token) if src.interactive && endpoint.is_default() => prompt(id, token).map(Some),
+        // A half-given pair on a mirror is completed at the prompt as well.
+        (id, token)
+            if src.interactive && (endpoint.is_default() || id.is_some() || token.is_some()) =>
+        {
+            prompt(id, token).map(Some)
+        }
         _ => Err(Error::NoCredentials { host }),
     }
 }

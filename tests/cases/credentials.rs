@@ -217,3 +217,55 @@ fn credentials_are_refused_over_plain_http_to_a_remote_host() {
     assert!(stderr(&out).contains("plain http"));
     assert!(!stderr(&out).contains("secret-canary-value"));
 }
+
+/// Runs magedl under `script(1)` so it has a terminal; answers each prompt
+/// only once it has appeared (typing earlier would echo the token).
+fn run_in_terminal(env: &Env, args: &str, answers: &[(&str, &str)]) -> (String, i32) {
+    use std::io::{Read, Write};
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' {args}", bin().display()),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home.path())
+        .env("MAGEDL_ENDPOINT", env.srv.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    for (prompt, answer) in answers {
+        while !seen.contains(prompt) {
+            let n = stdout.read(&mut buf).unwrap();
+            assert!(n > 0, "no prompt `{prompt}`: {seen}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+    }
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    seen.push_str(&rest);
+    let code = child.wait().unwrap().code().unwrap_or(-1);
+    (seen, code)
+}
+
+#[test]
+fn on_a_terminal_a_missing_token_is_asked_for_without_echo() {
+    let env = Env::new();
+    let (screen, code) = run_in_terminal(
+        &env,
+        &format!("--mage-id {CE_USER} info help"),
+        &[("Download access token: ", CE_TOKEN)],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains(CE_TOKEN), "the token was echoed: {screen}");
+    assert!(screen.contains("Downloads Usage:"));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+}
