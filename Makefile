@@ -24,6 +24,8 @@ completions:
 	target/debug/magedl completions bash > completions/magedl.bash
 	target/debug/magedl completions zsh  > completions/_magedl
 	target/debug/magedl completions fish > completions/magedl.fish
+	target/debug/magedl completions elvish > completions/magedl.elv
+	target/debug/magedl completions powershell > completions/_magedl.ps1
 
 install: build
 	install -Dm755 target/release/magedl $(DESTDIR)$(PREFIX)/bin/magedl

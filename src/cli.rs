@@ -275,7 +275,9 @@ fn positive_secs(s: &str) -> Result<f64, String> {
     if v.is_finite() && v > 0.0 && v <= 86_400.0 {
         Ok(v)
     } else {
-        Err(format!("`{s}` must be between 0 and 86400 seconds"))
+        Err(format!(
+            "`{s}` must be more than 0 and at most 86400 seconds"
+        ))
     }
 }
 

@@ -81,6 +81,15 @@ impl Client {
             .pool_max_idle_per_host(64)
             .tcp_nodelay(true);
         if let Some(proxy) = &options.proxy {
+            let valid = Url::parse(proxy).is_ok_and(|u| {
+                ["http", "https"].contains(&u.scheme())
+                    && u.host_str().is_some_and(|h| !h.is_empty())
+            });
+            if !valid {
+                return Err(Error::Usage(
+                    "invalid --proxy URL (expected e.g. http://proxy.example:3128)".into(),
+                ));
+            }
             let proxy = reqwest::Proxy::all(proxy.as_str())
                 .map_err(|_| Error::Usage("invalid --proxy URL".into()))?;
             builder = builder.proxy(proxy);
@@ -164,7 +173,7 @@ impl Client {
         if self.auth_for(url).is_some() {
             line.push_str(" (authorization: basic ***)");
         }
-        eprintln!("magedl: {}", scrub(&crate::progress::escape(&line)));
+        crate::say!("magedl: {}", scrub(&crate::progress::escape(&line)));
     }
 
     fn trace_response(&self, resp: &Response) {
@@ -184,7 +193,7 @@ impl Client {
         if resp.headers().contains_key(LOCATION) {
             line.push_str(" location: (redirect)");
         }
-        eprintln!("magedl: {}", scrub(&crate::progress::escape(&line)));
+        crate::say!("magedl: {}", scrub(&crate::progress::escape(&line)));
     }
 
     fn auth_for(&self, url: &Url) -> Option<HeaderValue> {

@@ -14,8 +14,15 @@ use crate::progress::{escape, warn};
 
 /// `magedl url [PATH]`.
 pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<String> {
+    let path = path.unwrap_or("info/help");
+    if path.split('/').any(|seg| seg == "." || seg == "..") {
+        return Err(Error::Usage(format!(
+            "`{}`: `.` and `..` would leave the endpoint; name a path under it",
+            escape(path)
+        )));
+    }
     let creds = cfg.credentials()?;
-    let url = cfg.endpoint.path_url(path.unwrap_or("info/help"));
+    let url = cfg.endpoint.path_url(path);
     Ok(format!(
         "{}\n",
         cfg.endpoint.display(&url, creds.as_ref(), show_token)
@@ -30,14 +37,25 @@ pub async fn info(client: &Client, what: &InfoWhat) -> Result<Vec<u8>> {
         InfoWhat::Versions => client.endpoint().info_url(&["versions"]),
         InfoWhat::Json => client.endpoint().info_url(&["json"]),
         InfoWhat::Filter { by, value } => {
+            if value.trim().is_empty() {
+                return Err(Error::Usage("the filter value is empty".into()));
+            }
             let by = match by {
                 FilterBy::Version => "version",
-                FilterBy::Type => "type",
+                FilterBy::Type => {
+                    Kind::parse_filter(value).map_err(|e| Error::Usage(e.to_string()))?;
+                    "type"
+                }
             };
             client.endpoint().info_url(&["filter", by, value])
         }
     };
     client.get_small(&url).await
+}
+
+/// The server's way of saying a filter matched nothing (exit 5).
+pub fn is_no_results(body: &[u8]) -> bool {
+    body.trim_ascii() == b"No results found."
 }
 
 /// The catalog from `info/json`, or from the `info/files` text table when

@@ -98,7 +98,14 @@ pub fn resolve(
         {
             prompt(id, token).map(Some)
         }
-        _ => Err(Error::NoCredentials { host }),
+        (id, token) => Err(Error::NoCredentials {
+            host,
+            missing: match (id, token) {
+                (Some(_), None) => "download token",
+                (None, Some(_)) => "MAGEID",
+                _ => "credentials",
+            },
+        }),
     }
 }
 
@@ -167,7 +174,7 @@ fn prompt(mage_id: Option<String>, token: Option<Secret>) -> Result<Credentials>
     let mage_id = match mage_id {
         Some(id) => id,
         None => {
-            eprint!("MAGEID: ");
+            let _ = write!(std::io::stderr(), "MAGEID: ");
             std::io::stderr().flush().map_err(io_err)?;
             let mut line = String::new();
             std::io::stdin()

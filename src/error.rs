@@ -9,8 +9,8 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("{0}")]
     Usage(String),
-    #[error("no credentials for {host}")]
-    NoCredentials { host: String },
+    #[error("no {missing} for {host}")]
+    NoCredentials { host: String, missing: &'static str },
     #[error("the server refused the credentials (HTTP 401) for {url}")]
     Unauthorized { url: String },
     #[error("access denied (HTTP 403) for {url}")]
@@ -19,7 +19,9 @@ pub enum Error {
     NotFound { url: String },
     #[error("{0}")]
     NothingMatched(String),
-    #[error("checksum mismatch for {name}: expected {algo} {expected}, got {actual}")]
+    #[error(
+        "checksum mismatch: expected {algo} {expected}, got {actual} (the download was discarded)"
+    )]
     ChecksumMismatch {
         name: String,
         algo: &'static str,
@@ -70,7 +72,7 @@ impl Error {
     /// A second line telling the user what to do, where one helps.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::NoCredentials { host } => Some(format!(
+            Error::NoCredentials { host, .. } => Some(format!(
                 "give --mage-id with --token-file PATH (or --token), set MAGE_ID and MAGE_TOKEN, \
                  or add `machine {host} login MAGEID password TOKEN` to ~/.netrc (or $NETRC)"
             )),
@@ -86,6 +88,9 @@ impl Error {
             ),
             Error::NothingMatched(_) => Some("`magedl list` shows what the catalog holds".into()),
             Error::Busy(_) => Some("wait for the other run, or pass --wait".into()),
+            Error::Interrupted => {
+                Some("partial data is kept: run the same command again to resume".into())
+            }
             _ => None,
         }
     }

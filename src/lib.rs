@@ -4,6 +4,16 @@
 //! `main.rs` only parses and maps the result to an exit code; [`run`] wires
 //! the commands to the engine.
 
+/// `eprintln!` that never panics: a closed standard error (a cron job
+/// piping into a logger that died) must not turn into exit 101.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cancel;
 pub mod catalog;
 pub mod cli;
@@ -53,8 +63,10 @@ async fn run_async(cfg: Config, command: Command) -> Result<i32> {
     match command {
         Command::Info { what } => {
             let client = cfg.client()?;
-            print_out(&commands::info(&client, &what).await?)?;
-            Ok(0)
+            let body = commands::info(&client, &what).await?;
+            print_out(&body)?;
+            // The answer is printed as is; an empty filter still exits 5.
+            Ok(if commands::is_no_results(&body) { 5 } else { 0 })
         }
         Command::List { filter, format } => {
             let client = cfg.client()?;

@@ -18,7 +18,7 @@ pub enum Mode {
 
 /// A warning line on standard error, scrubbed of secrets.
 pub fn warn(msg: &str) {
-    eprintln!("magedl: warning: {}", scrub(msg));
+    crate::say!("magedl: warning: {}", scrub(msg));
 }
 
 /// How a file ended, for the done line and the summary.
@@ -99,6 +99,15 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// Seconds with a precision that stays meaningful for short transfers.
+pub fn human_secs(seconds: f64) -> String {
+    if seconds < 10.0 {
+        format!("{seconds:.2}s")
+    } else {
+        format!("{seconds:.1}s")
+    }
+}
+
 pub fn human_rate(bytes: u64, seconds: f64) -> String {
     if seconds <= 0.0 {
         return "-".into();
@@ -150,7 +159,7 @@ impl LineState {
 
 impl Lines {
     fn emit(&self, text: &str) {
-        eprintln!("{} {}", timestamp(), scrub(text));
+        crate::say!("{} {}", timestamp(), scrub(text));
     }
 }
 
@@ -243,12 +252,12 @@ impl Reporter for Lines {
             self.emit(&line);
         }
         let verb = if d.ok { "done" } else { "FAILED" };
-        let sha = d.sha256.map(|s| format!(" sha256 {s}")).unwrap_or_default();
+        let sha = d.sha256.map(|s| format!(" sha256={s}")).unwrap_or_default();
         self.emit(&format!(
-            "{verb} {} {} in {:.1}s ({}) {}{sha}",
+            "{verb} {} {} in {} ({}) {}{sha}",
             escape(d.name),
             human_bytes(d.bytes),
-            d.seconds,
+            human_secs(d.seconds),
             human_rate(d.bytes, d.seconds),
             d.result
         ));
@@ -272,7 +281,7 @@ impl Bars {
         let total = multi.add(ProgressBar::new(0));
         total.set_style(
             ProgressStyle::with_template(
-                "{prefix:>12} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
+                "{prefix:<30.bold} [{bar:25}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -286,12 +295,19 @@ impl Bars {
         }
     }
 
+    /// Name first (cut to fit), then the bar, bytes, rate and ETA.
     fn file_style() -> ProgressStyle {
         ProgressStyle::with_template(
-            "{prefix:>12.bold} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta} {wide_msg}",
+            "{prefix:<30!} [{bar:25}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
         )
         .expect("valid template")
         .progress_chars("=> ")
+    }
+
+    /// Until the first response tells the size: no bar to fill.
+    fn waiting_style() -> ProgressStyle {
+        ProgressStyle::with_template("{prefix:<30!} {spinner} {binary_bytes} {msg}")
+            .expect("valid template")
     }
 }
 
@@ -299,10 +315,19 @@ impl Reporter for Bars {
     fn start(&self, id: usize, name: &str, size: Option<u64>, from: u64) {
         let bar = self
             .multi
-            .insert_before(&self.total, ProgressBar::new(size.unwrap_or(0)));
-        bar.set_style(Bars::file_style());
-        bar.set_prefix("download");
-        bar.set_message(escape(name));
+            .insert_before(&self.total, ProgressBar::no_length());
+        bar.set_prefix(escape(name));
+        match size {
+            Some(size) => {
+                bar.set_length(size);
+                bar.set_style(Bars::file_style());
+            }
+            None => {
+                bar.set_style(Bars::waiting_style());
+                bar.set_message("connecting");
+                bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            }
+        }
         bar.set_position(from);
         if let Some(size) = size {
             self.total.inc_length(size);
@@ -316,9 +341,12 @@ impl Reporter for Bars {
 
     fn size_known(&self, id: usize, size: u64) {
         if let Some(bar) = self.bars.lock().unwrap_or_else(|e| e.into_inner()).get(&id)
-            && bar.length() == Some(0)
+            && bar.length().is_none()
         {
+            bar.disable_steady_tick();
+            bar.set_message("");
             bar.set_length(size);
+            bar.set_style(Bars::file_style());
             self.total.inc_length(size);
         }
     }
@@ -357,10 +385,10 @@ impl Reporter for Bars {
         }
         let verb = if d.ok { "done" } else { "FAILED" };
         let _ = self.multi.println(format!(
-            "{verb} {} {} in {:.1}s ({}) {}",
+            "{verb} {} {} in {} ({}) {}",
             escape(d.name),
             human_bytes(d.bytes),
-            d.seconds,
+            human_secs(d.seconds),
             human_rate(d.bytes, d.seconds),
             scrub(&d.result)
         ));
@@ -382,7 +410,7 @@ impl Reporter for Bars {
 
     fn summary(&self, line: &str) {
         self.total.finish_and_clear();
-        eprintln!("{}", scrub(line));
+        crate::say!("{}", scrub(line));
     }
 }
 

@@ -3,7 +3,7 @@
 //! catalog snapshot, reports (and with --prune removes) files that left the
 //! catalog. `--mirror` lays DIR out like the endpoint itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,15 +35,6 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
         args.dir.clone()
     };
     let prefix = if args.mirror { "file/" } else { "" };
-    if args.transfer.dry_run {
-        let mut out = String::new();
-        for r in &selected {
-            out.push_str(&format!("would sync {}{}\n", prefix, escape(&r.file_name)));
-        }
-        crate::print_out(out.as_bytes())?;
-        return Ok(0);
-    }
-    let _lock = download::lock_dir(&args.dir, args.transfer.wait)?;
     let previous = read_sums(&args.dir.join(SUMS));
     let jobs: Vec<Job> = selected
         .iter()
@@ -56,6 +47,10 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
             recorded_sha256: previous.get(&format!("{prefix}{}", r.file_name)).cloned(),
         })
         .collect();
+    if args.transfer.dry_run {
+        return download::dry_run(&jobs, &files_dir, args.transfer.json, true);
+    }
+    let _lock = download::lock_dir(&args.dir, args.transfer.wait)?;
     let ctx = Arc::new(Ctx {
         client: client.clone(),
         dir: files_dir,
@@ -78,7 +73,7 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
         .iter()
         .map(|r| format!("{prefix}{}", r.file_name))
         .collect();
-    let mut sums = merged_sums(&previous, &report, prefix);
+    let mut sums = merged_sums(&previous, &report, prefix, &args.dir);
     for gone in previous.keys().filter(|k| !current.contains(*k)) {
         if args.prune {
             if let Ok(rel) = download::safe_relative_path(gone) {
@@ -98,7 +93,12 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
     }
     write_sums(&args.dir.join(SUMS), &sums)?;
     if args.mirror {
-        write_mirror_info(&client, &args.dir).await?;
+        let held: HashSet<String> = sums
+            .keys()
+            .filter_map(|k| k.strip_prefix(prefix))
+            .map(str::to_string)
+            .collect();
+        write_mirror_info(&client, &args.dir, &held).await?;
     } else {
         let raw = client.get_small(&json_url).await.unwrap_or_default();
         if !raw.is_empty() {
@@ -118,7 +118,7 @@ fn print_report(report: &Report, json: bool, quiet: bool) -> Result<()> {
     }
     if !quiet {
         let s = &report.summary;
-        eprintln!(
+        crate::say!(
             "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
             s.downloaded,
             s.skipped,
@@ -142,10 +142,14 @@ fn read_sums(path: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The new SHA256SUMS: what this run verified or fetched, plus earlier
+/// records of files still on disk; a failed file's record is dropped, since
+/// its bytes on disk are in doubt. `sha256sum --check --strict` must pass.
 fn merged_sums(
     previous: &BTreeMap<String, String>,
     report: &Report,
     prefix: &str,
+    dir: &Path,
 ) -> BTreeMap<String, String> {
     let mut sums = previous.clone();
     for f in &report.files {
@@ -154,13 +158,14 @@ fn merged_sums(
             (Status::Downloaded | Status::Skipped, Some(sha)) => {
                 sums.insert(key, sha.clone());
             }
-            (Status::Failed, _) => {
-                // Keep a previous record only if the old file is still there.
-                let _ = sums.get(&key);
+            _ => {
+                sums.remove(&key);
             }
-            _ => {}
         }
     }
+    sums.retain(|name, _| {
+        download::safe_relative_path(name).is_ok_and(|rel| dir.join(rel).is_file())
+    });
     sums
 }
 
@@ -176,13 +181,76 @@ fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
     atomic_write(path, text.as_bytes())
 }
 
-async fn write_mirror_info(client: &crate::client::Client, dir: &Path) -> Result<()> {
+/// The endpoint's own answers, with the catalog and the file table narrowed
+/// to the files the mirror holds, so that a client of the mirror is never
+/// offered a file it would get a 404 for.
+async fn write_mirror_info(
+    client: &crate::client::Client,
+    dir: &Path,
+    held: &HashSet<String>,
+) -> Result<()> {
     for what in ["json", "files", "versions", "help"] {
         let url = client.endpoint().info_url(&[what]);
         let body = client.get_small(&url).await?;
+        let body = match what {
+            "json" => filter_feed(&body, held).unwrap_or(body),
+            "files" => filter_table(&String::from_utf8_lossy(&body), held)
+                .map(String::into_bytes)
+                .unwrap_or(body),
+            _ => body,
+        };
         atomic_write(&dir.join("info").join(what), &body)?;
     }
     Ok(())
+}
+
+/// The JSON feed without the entries whose `file_name` is not held, in
+/// whatever shape each type had (list, object of lists, object of objects).
+pub fn filter_feed(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
+    use serde_json::Value;
+    let keep = |v: &Value| {
+        v.get("file_name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| held.contains(n))
+    };
+    let mut feed: Value = serde_json::from_slice(raw).ok()?;
+    for kind in feed.as_object_mut()?.values_mut() {
+        match kind {
+            Value::Array(list) => list.retain(keep),
+            Value::Object(map) => {
+                map.retain(|_, v| match v {
+                    Value::Array(list) => {
+                        list.retain(keep);
+                        !list.is_empty()
+                    }
+                    other => keep(other),
+                });
+            }
+            _ => {}
+        }
+    }
+    serde_json::to_vec_pretty(&feed).ok()
+}
+
+/// The `info/files` table without the rows of files not held; the file name
+/// is the last column, found by the header's offset.
+pub fn filter_table(text: &str, held: &HashSet<String>) -> Option<String> {
+    let mut lines = text.lines();
+    let header = lines.next()?;
+    let offset = header.find("File Name")?;
+    let rule = lines.next()?;
+    let rows: Vec<&str> = lines
+        .filter(|row| row.get(offset..).is_some_and(|n| held.contains(n.trim())))
+        .collect();
+    if rows.is_empty() {
+        return Some("No results found.\n".into());
+    }
+    let mut out = format!("{header}\n{rule}\n");
+    for row in rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// Writes through a temporary file and a rename: readers see the old or the

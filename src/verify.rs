@@ -125,6 +125,19 @@ pub fn parse_checksums(text: &str) -> std::result::Result<HashMap<String, Expect
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
+        // BSD style (`sha256sum --tag`): `SHA256 (NAME) = HEX`.
+        if let Some((algo, name, hex)) = parse_tagged(line) {
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) || name.is_empty() {
+                return Err(i + 1);
+            }
+            let entry = map.entry(name.to_string()).or_default();
+            match algo {
+                Algo::Md5 if hex.len() == 32 => entry.md5 = Some(hex.to_ascii_lowercase()),
+                Algo::Sha256 if hex.len() == 64 => entry.sha256 = Some(hex.to_ascii_lowercase()),
+                _ => return Err(i + 1),
+            }
+            continue;
+        }
         let (hex, rest) = line.split_once(' ').ok_or(i + 1)?;
         let name = rest
             .strip_prefix(' ')
@@ -147,6 +160,17 @@ pub fn parse_checksums(text: &str) -> std::result::Result<HashMap<String, Expect
         }
     }
     Ok(map)
+}
+
+fn parse_tagged(line: &str) -> Option<(Algo, &str, &str)> {
+    let (algo, rest) = line.split_once(" (")?;
+    let (name, hex) = rest.rsplit_once(") = ")?;
+    let algo = match algo {
+        "MD5" => Algo::Md5,
+        "SHA256" => Algo::Sha256,
+        _ => return None,
+    };
+    Some((algo, name.strip_prefix("./").unwrap_or(name), hex.trim()))
 }
 
 /// How far a file's contiguous prefix is written, shared between the writers
@@ -306,16 +330,37 @@ pub fn hash_file(path: &Path, want_md5: bool) -> std::io::Result<(u64, Digests)>
 /// `sha256sum -c`; exit 4 on any mismatch.
 pub async fn command(cfg: &Config, args: VerifyArgs) -> Result<i32> {
     let expected = expectations(cfg, &args).await?;
-    let mut failed = 0;
-    let mut missing = 0;
+    let (mut failed, mut unreadable, mut unknown) = (0, 0, 0);
     let mut out = String::new();
     for path in &args.files {
         let shown = escape(&path.display().to_string());
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => {
+                out.push_str(&format!("{shown}: FAILED open or read (not a file)\n"));
+                unreadable += 1;
+                continue;
+            }
+            Err(e) => {
+                out.push_str(&format!("{shown}: FAILED open or read ({e})\n"));
+                unreadable += 1;
+                continue;
+            }
+        }
         let Some(want) = expected(path) else {
-            out.push_str(&format!("{shown}: FAILED (no expected checksum)\n"));
-            missing += 1;
+            let source = if args.checksums.is_some() {
+                "the checksum file"
+            } else {
+                "the catalog"
+            };
+            out.push_str(&format!("{shown}: FAILED (not in {source})\n"));
+            unknown += 1;
             continue;
         };
+        if want.is_empty() {
+            out.push_str(&format!("{shown}: unverified (no published checksum)\n"));
+            continue;
+        }
         let want_md5 = want.md5.is_some();
         let p = path.clone();
         let hashed = tokio::task::spawn_blocking(move || hash_file(&p, want_md5))
@@ -331,18 +376,22 @@ pub async fn command(cfg: &Config, args: VerifyArgs) -> Result<i32> {
             }
             Err(e) => {
                 out.push_str(&format!("{shown}: FAILED open or read ({e})\n"));
-                missing += 1;
+                unreadable += 1;
             }
         }
     }
     crate::print_out(out.as_bytes())?;
     let total = args.files.len();
+    // The spec's order when reasons differ: 4, then 1, then 5.
     if failed > 0 {
-        eprintln!("magedl: warning: {failed} of {total} computed checksums did NOT match");
+        crate::say!("magedl: warning: {failed} of {total} computed checksums did NOT match");
         Ok(4)
-    } else if missing > 0 {
-        eprintln!("magedl: warning: {missing} of {total} files could not be checked");
+    } else if unreadable > 0 {
+        crate::say!("magedl: warning: {unreadable} of {total} files could not be read");
         Ok(1)
+    } else if unknown > 0 {
+        crate::say!("magedl: warning: {unknown} of {total} files have no known checksum");
+        Ok(5)
     } else {
         Ok(0)
     }
@@ -392,16 +441,17 @@ async fn expectations(cfg: &Config, args: &VerifyArgs) -> Result<Lookup> {
     let by_name: HashMap<String, Expected> = catalog
         .releases
         .iter()
-        .filter_map(|r| {
-            let md5 = r.md5.clone()?;
+        .map(|r| {
+            // A release without an md5 maps to an empty expectation: known,
+            // but unverifiable.
             let base = r.file_name.rsplit('/').next().unwrap_or(&r.file_name);
-            Some((
+            (
                 base.to_string(),
                 Expected {
-                    md5: Some(md5),
+                    md5: r.md5.clone(),
                     sha256: None,
                 },
-            ))
+            )
         })
         .collect();
     Ok(Box::new(move |p: &Path| {
@@ -429,6 +479,17 @@ mod tests {
         );
         assert_eq!(map["b+c.zip"].md5.as_deref(), Some("b".repeat(32).as_str()));
         assert!(map.contains_key("d"));
+        let tagged = format!(
+            "SHA256 (x y.zip) = {}\nMD5 (z) = {}\n",
+            "e".repeat(64),
+            "f".repeat(32)
+        );
+        let map = parse_checksums(&tagged).unwrap();
+        assert_eq!(
+            map["x y.zip"].sha256.as_deref(),
+            Some("e".repeat(64).as_str())
+        );
+        assert_eq!(map["z"].md5.as_deref(), Some("f".repeat(32).as_str()));
         assert_eq!(parse_checksums("nothex  x\n"), Err(1));
     }
 

@@ -169,8 +169,18 @@ pub struct DirLock {
 
 /// Takes `DIR/.magedl.lock`; busy → exit 6, unless `wait`.
 pub fn lock_dir(dir: &Path, wait: bool) -> Result<DirLock> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Usage(format!(
+            "output directory {} is not a directory",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::io(
+            format!("cannot create the output directory {}", dir.display()),
+            e,
+        )
+    })?;
     let path = dir.join(".magedl.lock");
     let file = OpenOptions::new()
         .read(true)
@@ -180,7 +190,12 @@ pub fn lock_dir(dir: &Path, wait: bool) -> Result<DirLock> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW)
         .open(&path)
-        .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
+        .map_err(|e| {
+            Error::io(
+                format!("output directory {} is not writable", dir.display()),
+                e,
+            )
+        })?;
     if wait {
         file.lock()
             .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;

@@ -22,7 +22,7 @@ use crate::cli::{DownloadArgs, FilterArgs};
 use crate::client::Client;
 use crate::config::Config;
 use crate::error::{Error, Result, combined_exit_code};
-use crate::progress::{self, Done, Reporter, escape, human_bytes, human_rate};
+use crate::progress::{self, Done, Reporter, escape, human_bytes, human_rate, human_secs};
 use crate::verify::{self, Algo, Digests, Expected};
 
 /// What every file of a run shares.
@@ -119,7 +119,13 @@ pub async fn command(cfg: &Config, args: DownloadArgs) -> Result<i32> {
     let mut jobs = plan_jobs(catalog.as_ref(), &args.filter)?;
     apply_checksum_flags(&mut jobs, &args)?;
     if args.transfer.dry_run {
-        return dry_run(&jobs, &args.output_dir, args.transfer.json);
+        let verify = !args.no_verify;
+        return dry_run(
+            &jobs,
+            &args.output_dir,
+            args.transfer.json,
+            verify && !args.force,
+        );
     }
     let _lock = files::lock_dir(&args.output_dir, args.transfer.wait)?;
     let ctx = Arc::new(Ctx {
@@ -244,36 +250,74 @@ fn apply_checksum_flags(jobs: &mut [Job], args: &DownloadArgs) -> Result<()> {
     Ok(())
 }
 
-fn dry_run(jobs: &[Job], dir: &Path, json: bool) -> Result<i32> {
-    let mut out = String::new();
-    if json {
-        let plan: Vec<_> = jobs
+/// Prints the plan: what would be fetched, and what is present and verified
+/// (so skipped). Hashes present files; makes no request.
+pub fn dry_run(jobs: &[Job], dir: &Path, json: bool, check_present: bool) -> Result<i32> {
+    let mut plan = Vec::new();
+    for j in jobs {
+        let path = files::safe_relative_path(&j.name).map(|rel| dir.join(rel));
+        let action = match &path {
+            Err(_) => "refuse",
+            Ok(p) if check_present && files::is_plain_file(p) && present_verifies(p, j) => "skip",
+            Ok(_) => "fetch",
+        };
+        let shown = path.map_or_else(|_| j.name.clone(), |p| p.display().to_string());
+        plan.push((action, j, shown));
+    }
+    let out = if json {
+        let plan: Vec<_> = plan
             .iter()
-            .map(|j| {
+            .map(|(action, j, path)| {
                 serde_json::json!({
                     "name": j.name,
-                    "path": dir.join(&j.name).display().to_string(),
+                    "path": path,
+                    "action": action,
                     "md5": j.expected.md5,
                     "sha256": j.expected.sha256,
                 })
             })
             .collect();
-        out = serde_json::to_string_pretty(&plan).expect("serialisable") + "\n";
+        serde_json::to_string_pretty(&plan).expect("serialisable") + "\n"
     } else {
-        for j in jobs {
-            let check = match j.expected.strongest() {
-                Some(a) => a.name(),
-                None => "unverified",
-            };
-            out.push_str(&format!(
-                "would fetch {} -> {} ({check})\n",
-                escape(&j.name),
-                escape(&dir.join(&j.name).display().to_string())
-            ));
-        }
-    }
+        plan.iter()
+            .map(|(action, j, path)| {
+                let check = j.expected.strongest().map_or("unverified", Algo::name);
+                let line = match *action {
+                    "skip" => format!("would skip {} (present and verified)", escape(&j.name)),
+                    "refuse" => format!("would refuse {} (unsafe name)", escape(&j.name)),
+                    _ => format!(
+                        "would fetch {} -> {} ({check})",
+                        escape(&j.name),
+                        escape(path)
+                    ),
+                };
+                line + "\n"
+            })
+            .collect()
+    };
     crate::print_out(out.as_bytes())?;
     Ok(0)
+}
+
+/// The skip rule of a real run, for a file present at its final name.
+fn present_verifies(path: &Path, job: &Job) -> bool {
+    verify::hash_file(path, job.expected.md5.is_some())
+        .is_ok_and(|(_, digests)| job.present_copy_verifies(&digests))
+}
+
+impl Job {
+    /// Whether a copy already on disk with these digests may be kept: its
+    /// published checksum matches, or, lacking one, the sha256 recorded
+    /// earlier does; with neither, there is nothing to hold it against.
+    fn present_copy_verifies(&self, digests: &Digests) -> bool {
+        if !self.expected.is_empty() {
+            self.expected.check(&self.name, digests).is_ok()
+        } else if let Some(recorded) = &self.recorded_sha256 {
+            digests.sha256.as_deref() == Some(recorded.as_str())
+        } else {
+            true
+        }
+    }
 }
 
 /// Runs the jobs, `jobs_at_once` at a time, and collects the report.
@@ -311,15 +355,21 @@ pub async fn run_jobs(
 
 /// One `error:` line per failed file, with its hint.
 pub fn print_failures(report: &Report) {
+    let mut hints: Vec<&str> = Vec::new();
     for f in report.files.iter().filter(|f| f.status == Status::Failed) {
-        eprintln!(
+        crate::say!(
             "magedl: error: {}: {}",
             escape(&f.name),
             crate::secret::scrub(f.error.as_deref().unwrap_or("failed"))
         );
-        if let Some(h) = &f.hint {
-            eprintln!("magedl: hint: {h}");
+        if let Some(h) = f.hint.as_deref()
+            && !hints.contains(&h)
+        {
+            hints.push(h);
         }
+    }
+    for h in hints {
+        crate::say!("magedl: hint: {h}");
     }
 }
 
@@ -342,13 +392,13 @@ fn finish(report: &Report, json: bool, quiet: bool) -> Result<i32> {
         } else {
             String::new()
         };
-        eprintln!(
-            "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {:.1}s ({})",
+        crate::say!(
+            "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({})",
             s.downloaded,
             s.skipped,
             s.failed,
             human_bytes(s.bytes),
-            s.seconds,
+            human_secs(s.seconds),
             human_rate(s.bytes, s.seconds)
         );
     }
@@ -387,6 +437,8 @@ async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job, require_checksum: bool) -
     report.seconds = started.elapsed().as_secs_f64();
     if let Err(e) = result {
         report.status = Status::Failed;
+        report.verified = "unverified";
+        report.bytes = partial_bytes(&ctx.dir, &job.name).unwrap_or(report.bytes);
         report.code = e.exit_code();
         report.hint = e.hint();
         report.error = Some(crate::secret::scrub(&e.to_string()));
@@ -412,7 +464,8 @@ async fn bring(
     require_checksum: bool,
     report: &mut FileReport,
 ) -> Result<()> {
-    let rel = files::safe_relative_path(&job.name).map_err(Error::Usage)?;
+    // An unsafe name is this file's failure (exit 1), not the run's usage.
+    let rel = files::safe_relative_path(&job.name).map_err(Error::Protocol)?;
     let final_path = ctx.dir.join(&rel);
     report.path = final_path.display().to_string();
     if ctx.verify && require_checksum && job.expected.is_empty() {
@@ -441,7 +494,7 @@ async fn bring(
         (true, None) => {
             ctx.reporter.note(
                 id,
-                &format!("{} has no published checksum: unverified", job.name),
+                &format!("{} has no checksum to verify against: unverified", job.name),
             );
             "unverified".into()
         }
@@ -531,15 +584,7 @@ async fn skip_if_present(
         .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
         .map_err(|e| Error::io(format!("cannot read {}", final_path.display()), e))?;
     let (size, digests): (u64, Digests) = hashed;
-    let verified = if !ctx.verify {
-        true
-    } else if !job.expected.is_empty() {
-        job.expected.check(&job.name, &digests).is_ok()
-    } else if let Some(recorded) = &job.recorded_sha256 {
-        digests.sha256.as_deref() == Some(recorded.as_str())
-    } else {
-        true // nothing to check against: present and unverified
-    };
+    let verified = !ctx.verify || job.present_copy_verifies(&digests);
     if !verified {
         ctx.reporter.note(
             id,
@@ -555,6 +600,13 @@ async fn skip_if_present(
     report.md5 = digests.md5;
     report.sha256 = digests.sha256;
     Ok(true)
+}
+
+/// How many bytes of a failed file are kept for resuming.
+fn partial_bytes(dir: &Path, name: &str) -> Option<u64> {
+    let rel = files::safe_relative_path(name).ok()?;
+    let part = files::part_path(&dir.join(rel));
+    state::load(&state::state_path(&part)).map(|s| s.bytes_done())
 }
 
 /// The catalog md5 of every release, by name (for sync's bookkeeping).

@@ -242,10 +242,10 @@ async fn resume_transfer(
     ctx.reporter.note(
         id,
         &format!(
-            "resuming {} at {} of {} bytes",
+            "resuming {} at {} of {}",
             crate::progress::escape(&part.display().to_string()),
-            from,
-            st.size
+            crate::progress::human_bytes(from),
+            crate::progress::human_bytes(st.size)
         ),
     );
     let shared = Shared::new(ctx, t, file, st, true);

@@ -10,6 +10,8 @@ fn committed_completions_are_current() {
         ("bash", "magedl.bash"),
         ("zsh", "_magedl"),
         ("fish", "magedl.fish"),
+        ("elvish", "magedl.elv"),
+        ("powershell", "_magedl.ps1"),
     ] {
         let out = bare(home.path(), home.path())
             .args(["completions", shell])

@@ -346,3 +346,109 @@ fn no_verify_still_reports_the_sha256() {
     assert_eq!(v["files"][0]["verified"], "unverified");
     assert_eq!(v["files"][0]["sha256"].as_str().unwrap().len(), 64);
 }
+
+#[test]
+fn a_closed_standard_error_is_not_a_crash() {
+    let env = env_with(vec![big("e.bin", 4 * MIB, 41)]);
+    let mut child = std::process::Command::new(bin())
+        .env("HOME", env.home.path())
+        .env("MAGEDL_ENDPOINT", env.srv.base_url())
+        .env("MAGE_ID", EE_USER)
+        .env("MAGE_TOKEN", EE_TOKEN)
+        .current_dir(env.work())
+        .args(["download", "--progress", "line", "e.bin"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take()); // the log reader died
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    env.assert_identical("e.bin");
+}
+
+#[test]
+fn bad_command_lines_are_one_error_line_and_exit_2() {
+    let env = Env::new();
+    for args in [
+        &["list", "--format", "xml"][..],
+        &["download", "-j", "0", "x"],
+        &["verify"],
+    ] {
+        let out = env.ee().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(lines[0].starts_with("magedl: error: "), "{err}");
+        assert!(
+            lines.len() <= 2 && lines.get(1).is_none_or(|l| l.starts_with("magedl: hint: ")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_output_dir_that_is_a_file_is_a_usage_error() {
+    let env = Env::new();
+    std::fs::write(env.work().join("afile"), b"x").unwrap();
+    let out = env
+        .ee()
+        .args(["download", "-o", "afile", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a directory"));
+}
+
+#[test]
+fn dry_run_tells_what_would_be_skipped() {
+    let env = Env::new();
+    env.ok(&["download", "-q", "Magento-CE-2.4.2.tar.gz"]);
+    env.srv.clear_requests();
+    let out = env.ok(&[
+        "download",
+        "--dry-run",
+        "Magento-CE-2.4.2.tar.gz",
+        "magento-1.9.1.0.tar.gz",
+    ]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("would skip Magento-CE-2.4.2.tar.gz (present and verified)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("would fetch magento-1.9.1.0.tar.gz"),
+        "{text}"
+    );
+    assert!(env.file_requests().is_empty());
+}
+
+#[test]
+fn a_failed_file_reports_unverified_and_the_bytes_kept() {
+    let env = env_with(vec![big("f.bin", 4 * MIB, 42)]);
+    env.srv.update(|c| {
+        c.truncate_at = Some(MIB + 100);
+        c.truncate_times = 1;
+    });
+    let out = env
+        .ee()
+        .args([
+            "--retries",
+            "0",
+            "download",
+            "-s",
+            "1",
+            "--json",
+            "-q",
+            "f.bin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let f = &v["files"][0];
+    assert_eq!(f["status"], "failed");
+    assert_eq!(f["verified"], "unverified");
+    assert!(f["bytes"].as_u64().unwrap() >= MIB, "{f}");
+    assert!(f["error"].as_str().unwrap().len() > 5);
+}

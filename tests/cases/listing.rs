@@ -36,8 +36,29 @@ fn info_filter_encodes_and_passes_the_value() {
     let body = run_ok(env.ee().args(["info", "filter", "version", "2.0.*"]));
     assert!(body.contains("Magento-CE-2.0.7.tar.gz"));
     assert!(!body.contains("Magento-CE-2.4.2.tar.gz"));
-    let none = run_ok(env.ee().args(["info", "filter", "type", "nonsense"]));
-    assert_eq!(none, "No results found.\n");
+    let out = env
+        .ee()
+        .args(["info", "filter", "version", "9.*"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "No results found.\n", "the answer as is");
+    assert_eq!(out.status.code(), Some(5), "and nothing matched");
+    let out = env
+        .ee()
+        .args(["info", "filter", "type", "nonsense"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown type is a usage error"
+    );
+    assert!(
+        env.srv
+            .requests()
+            .iter()
+            .all(|r| !r.path.contains("nonsense"))
+    );
 }
 
 #[test]

@@ -168,6 +168,13 @@ fn a_mirror_directory_is_a_drop_in_endpoint_without_credentials() {
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["summary"]["downloaded"], 5);
+    // The mirror offers only what it holds.
+    let out = bare(env.home.path(), other.path())
+        .args(["--endpoint", &base, "list", "--format", "names"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 5, "{}", stdout(&out));
     assert_eq!(
         std::fs::read(other.path().join("Magento-CE-2.0.2+sample_data.zip")).unwrap(),
         env.srv
@@ -217,4 +224,34 @@ fn sync_refusals_exit_3_with_the_hint() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("hint:") && stderr(&out).contains("invoice"));
+}
+
+#[test]
+fn sha256sums_never_lists_a_file_that_is_not_there() {
+    let env = Env::new();
+    let dir = env.work().join("s");
+    assert!(sync(&env, &dir, &["--type", "ee-full"]).status.success());
+    std::fs::remove_file(dir.join("Magento-EE-2.0.4.zip")).unwrap();
+    // The CE-only account is refused the EE files: the sync fails...
+    let out = env
+        .ce()
+        .arg("sync")
+        .arg(&dir)
+        .args(["-q", "--type", "ee-full"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    // ...and SHA256SUMS still checks out.
+    let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
+    assert!(!sums.contains("Magento-EE-2.0.4.zip"), "{sums}");
+    let check = std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }

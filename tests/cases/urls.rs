@@ -25,12 +25,16 @@ fn url_masks_the_token_by_default() {
 #[test]
 fn url_shows_the_token_only_when_asked() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args(["url", "--show-token", "info/files"])
-        .output()
-        .unwrap();
+    let out = env.ok(&["url", "--show-token", "info/files"]);
     assert!(stdout(&out).contains(&format!("{EE_USER}:{EE_TOKEN}@")));
+}
+
+#[test]
+fn url_refuses_paths_that_leave_the_endpoint() {
+    let env = Env::new();
+    let out = env.ee().args(["url", "../../etc"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout(&out), "");
 }
 
 #[test]

@@ -66,3 +66,28 @@ fn offline_checks_need_no_server_or_credentials() {
     let out = run(&["verify", "--sha256", "xyz", "a b.zip"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn missing_unknown_and_unpublished_files_are_told_apart() {
+    let env = Env::new();
+    let w = env.work();
+    std::fs::write(w.join("Magento-CE-2.0.7.tar.gz"), b"no md5 published").unwrap();
+    std::fs::write(w.join("stranger.zip"), b"not in the catalog").unwrap();
+    std::fs::create_dir(w.join("adir")).unwrap();
+    let run = |name: &str| env.ee().args(["verify", name]).output().unwrap();
+    let out = run("Magento-CE-2.0.7.tar.gz");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "Magento-CE-2.0.7.tar.gz: unverified (no published checksum)\n"
+    );
+    let out = run("stranger.zip");
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stdout(&out).contains("FAILED (not in the catalog)"));
+    let out = run("missing.zip");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("missing.zip: FAILED open or read"));
+    let out = run("adir");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("not a file"));
+}

@@ -1,0 +1,435 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'magedl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'magedl' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('url', 'url', [CompletionResultType]::ParameterValue, 'Print the endpoint URL for PATH (default info/help), token masked')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Print the server''s own answer: help, files, versions, json, or filter version|type VALUE')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List releases from the catalog')
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'List versions, newest first')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download files (parallel, segmented, resumable, verified)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check files against the catalog md5 or given checksums')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Bring a directory up to date with the (filtered) catalog')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'magedl;url' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--show-token', '--show-token', [CompletionResultType]::ParameterName, 'Print the real token in the URL')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;info' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'The server''s usage text')
+            [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'Text table of every file')
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'Text list of versions')
+            [CompletionResult]::new('json', 'json', [CompletionResultType]::ParameterValue, 'The JSON catalog')
+            [CompletionResult]::new('filter', 'filter', [CompletionResultType]::ParameterValue, 'A filtered text table')
+            break
+        }
+        'magedl;info;help' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;info;files' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;info;versions' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;info;json' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;info;filter' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;list' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--latest', '--latest', [CompletionResultType]::ParameterName, 'Only the newest version per type')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;versions' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;download' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files at once')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
+            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output directory')
+            [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'Output directory')
+            [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Expected SHA-256 (single file)')
+            [CompletionResult]::new('--md5', '--md5', [CompletionResultType]::ParameterName, 'Expected MD5 (single file)')
+            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Expected checksums (sha256sum or md5sum format)')
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--latest', '--latest', [CompletionResultType]::ParameterName, 'Only the newest version per type')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for another run holding the directory instead of exiting 6')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON on standard output')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be fetched and exit')
+            [CompletionResult]::new('--require-checksum', '--require-checksum', [CompletionResultType]::ParameterName, 'Fail (exit 4) for a file without any expected checksum')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Skip checksum verification')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Download again even when a verified file is present')
+            [CompletionResult]::new('--no-resume', '--no-resume', [CompletionResultType]::ParameterName, 'Discard partial data instead of resuming')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;verify' {
+            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Check against this checksum file instead of the catalog')
+            [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Expected SHA-256 (single file)')
+            [CompletionResult]::new('--md5', '--md5', [CompletionResultType]::ParameterName, 'Expected MD5 (single file)')
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;sync' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files at once')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
+            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--latest', '--latest', [CompletionResultType]::ParameterName, 'Only the newest version per type')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for another run holding the directory instead of exiting 6')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON on standard output')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be fetched and exit')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Remove files that left the catalog')
+            [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Lay the directory out like the endpoint (info/..., file/...)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;completions' {
+            [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Endpoint base URL (a mirror or a test server)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust this CA certificate (PEM) in addition to the system roots')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)')
+            [CompletionResult]::new('--progress', '--progress', [CompletionResultType]::ParameterName, 'Progress display')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colored output')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries of a transient failure (reset, stall, 408, 429, 5xx)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Idle read timeout in seconds')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Connect timeout in seconds')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'magedl;help' {
+            [CompletionResult]::new('url', 'url', [CompletionResultType]::ParameterValue, 'Print the endpoint URL for PATH (default info/help), token masked')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Print the server''s own answer: help, files, versions, json, or filter version|type VALUE')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List releases from the catalog')
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'List versions, newest first')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download files (parallel, segmented, resumable, verified)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check files against the catalog md5 or given checksums')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Bring a directory up to date with the (filtered) catalog')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'magedl;help;url' {
+            break
+        }
+        'magedl;help;info' {
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'The server''s usage text')
+            [CompletionResult]::new('files', 'files', [CompletionResultType]::ParameterValue, 'Text table of every file')
+            [CompletionResult]::new('versions', 'versions', [CompletionResultType]::ParameterValue, 'Text list of versions')
+            [CompletionResult]::new('json', 'json', [CompletionResultType]::ParameterValue, 'The JSON catalog')
+            [CompletionResult]::new('filter', 'filter', [CompletionResultType]::ParameterValue, 'A filtered text table')
+            break
+        }
+        'magedl;help;info;help' {
+            break
+        }
+        'magedl;help;info;files' {
+            break
+        }
+        'magedl;help;info;versions' {
+            break
+        }
+        'magedl;help;info;json' {
+            break
+        }
+        'magedl;help;info;filter' {
+            break
+        }
+        'magedl;help;list' {
+            break
+        }
+        'magedl;help;versions' {
+            break
+        }
+        'magedl;help;download' {
+            break
+        }
+        'magedl;help;verify' {
+            break
+        }
+        'magedl;help;sync' {
+            break
+        }
+        'magedl;help;completions' {
+            break
+        }
+        'magedl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
