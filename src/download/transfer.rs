@@ -516,8 +516,11 @@ impl Shared {
                     }
                     match self.request_range(&span, size, validator.as_deref()).await {
                         Ok(resp) => (resp, false),
-                        Err(f @ Failure::Fatal(_)) => return Err(SegError::from(f)),
-                        Err(Failure::Transient { error, retry_after }) => {
+                        Err(RangeError::Refused(why)) => return Err(SegError::Restart(why.into())),
+                        Err(RangeError::Failed(Failure::Fatal(e))) => {
+                            return Err(SegError::Fatal(e));
+                        }
+                        Err(RangeError::Failed(Failure::Transient { error, retry_after })) => {
                             if tries >= self.ctx.client.options.retries {
                                 return Err(SegError::Fatal(error));
                             }
@@ -533,9 +536,7 @@ impl Shared {
                     }
                 }
             };
-            if let Err(SegError::Restart(why)) = reject_encoding(&resp) {
-                return Err(SegError::Restart(why));
-            }
+            reject_encoding(&resp)?;
             match self.stream_into(idx, span, resp, whole).await {
                 Ok(()) => continue,
                 Err(StreamError::Broken(why, progressed)) => {
@@ -562,27 +563,29 @@ impl Shared {
         span: &Span,
         size: u64,
         validator: Option<&str>,
-    ) -> Result<Response, Failure> {
+    ) -> Result<Response, RangeError> {
         let client = &self.ctx.client;
         let resp = client
             .send(Method::GET, &self.url, &file_headers(Some(span), validator))
             .await?;
         match resp.status() {
             StatusCode::PARTIAL_CONTENT if range_matches(&resp, span, size) => Ok(resp),
-            StatusCode::PARTIAL_CONTENT => Err(Failure::Fatal(restart_marker(
+            StatusCode::PARTIAL_CONTENT => Err(RangeError::Refused(
                 "the server answered a range with a different Content-Range",
-            ))),
-            StatusCode::OK => Err(Failure::Fatal(restart_marker(
+            )),
+            StatusCode::OK => Err(RangeError::Refused(
                 "the server sent the whole file to a range request (changed remote, or no ranges)",
-            ))),
-            StatusCode::RANGE_NOT_SATISFIABLE => Err(Failure::Fatal(restart_marker(
+            )),
+            StatusCode::RANGE_NOT_SATISFIABLE => Err(RangeError::Refused(
                 "the server cannot serve the saved range (the remote file changed)",
-            ))),
+            )),
             _ => {
                 client.check_status(&self.url, &resp)?;
-                Err(Failure::Fatal(Error::Protocol(format!(
-                    "unexpected HTTP {} to a range request",
-                    resp.status().as_u16()
+                Err(RangeError::Failed(Failure::Fatal(Error::Protocol(
+                    format!(
+                        "unexpected HTTP {} to a range request",
+                        resp.status().as_u16()
+                    ),
                 ))))
             }
         }
@@ -678,22 +681,16 @@ enum StreamError {
     Stop(SegError),
 }
 
-/// Range refusals travel as a protocol error with this prefix so the
-/// transport layer can stay unaware of restarts.
-const RESTART: &str = "\u{0}restart:";
-
-fn restart_marker(why: &str) -> Error {
-    Error::Protocol(format!("{RESTART}{why}"))
+/// How a range request can fail.
+enum RangeError {
+    /// The answer is not the exact range asked for: restart the file whole.
+    Refused(&'static str),
+    Failed(Failure),
 }
 
-impl From<Failure> for SegError {
-    fn from(f: Failure) -> SegError {
-        match f.into_error() {
-            Error::Protocol(msg) if msg.starts_with(RESTART) => {
-                SegError::Restart(msg[RESTART.len()..].to_string())
-            }
-            e => SegError::Fatal(e),
-        }
+impl From<Failure> for RangeError {
+    fn from(f: Failure) -> RangeError {
+        RangeError::Failed(f)
     }
 }
 
