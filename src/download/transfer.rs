@@ -56,6 +56,10 @@ struct Shared {
     state_path: PathBuf,
     state: Mutex<State>,
     last_save: Mutex<Instant>,
+    /// A periodic save runs on a blocking thread (its fsync waits for the
+    /// disk); this is set while it does, with its error if it failed.
+    saving: Arc<std::sync::atomic::AtomicBool>,
+    save_error: Arc<Mutex<Option<std::io::Error>>>,
     mark: Arc<Watermark>,
     /// Whether a range request may continue a broken stream.
     ranges: bool,
@@ -429,6 +433,8 @@ impl Shared {
             state_path: state::state_path(t.part),
             state: Mutex::new(st),
             last_save: Mutex::new(Instant::now()),
+            saving: Arc::default(),
+            save_error: Arc::default(),
             mark: Watermark::new(),
             ranges,
         })
@@ -443,22 +449,15 @@ impl Shared {
         self.mark.advance_to(contiguous);
     }
 
-    /// Rewrites the resume record (at most every SAVE_EVERY unless `now`).
+    /// Rewrites the resume record: at most every SAVE_EVERY in the
+    /// background while bytes flow, or at once (`now`) at the end of a
+    /// segment, on an error or on Ctrl-C.
     fn save(&self, now: bool) -> Result<(), SegError> {
+        use std::sync::atomic::Ordering;
         if !self.ranges {
             return Ok(()); // without ranges there is nothing to resume
         }
-        let mut last = self.last_save.lock().unwrap_or_else(|e| e.into_inner());
-        if !now && last.elapsed() < SAVE_EVERY {
-            return Ok(());
-        }
-        // Flush the data first, so that after a power loss the record never
-        // claims bytes that were not on disk.
-        self.file
-            .sync_data()
-            .map_err(|e| SegError::Fatal(Error::io("cannot flush the partial file", e)))?;
-        let snapshot = self.lock().clone();
-        state::save(&self.state_path, &snapshot).map_err(|e| {
+        let failed = |e: std::io::Error| {
             SegError::Fatal(Error::io(
                 format!(
                     "cannot save the resume record {}",
@@ -466,8 +465,43 @@ impl Shared {
                 ),
                 e,
             ))
-        })?;
+        };
+        if let Some(e) = self
+            .save_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            return Err(failed(e));
+        }
+        let mut last = self.last_save.lock().unwrap_or_else(|e| e.into_inner());
+        if !now && (last.elapsed() < SAVE_EVERY || self.saving.load(Ordering::Acquire)) {
+            return Ok(());
+        }
         *last = Instant::now();
+        // The snapshot describes only bytes already written; the data is
+        // flushed before the record is, so after a power loss the record
+        // never claims bytes that were not on disk.
+        let snapshot = self.lock().clone();
+        if now {
+            while self.saving.load(Ordering::Acquire) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            return persist(&self.file, &self.state_path, &snapshot).map_err(failed);
+        }
+        let file = self.file.try_clone().map_err(failed)?;
+        let (path, saving, slot) = (
+            self.state_path.clone(),
+            self.saving.clone(),
+            self.save_error.clone(),
+        );
+        saving.store(true, Ordering::Release);
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = persist(&file, &path, &snapshot) {
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+            }
+            saving.store(false, Ordering::Release);
+        });
         Ok(())
     }
 
@@ -630,10 +664,16 @@ impl Shared {
                             "the server sent more bytes than the range holds".into(),
                         )));
                     }
-                    buf.extend_from_slice(&chunk);
-                    if buf.len() >= WRITE_BLOCK {
-                        self.flush(idx, &mut buf, &mut pos)
+                    if buf.is_empty() && chunk.len() >= WRITE_BLOCK {
+                        // A large chunk goes to disk as it came: no copy.
+                        self.write_at(idx, &chunk, &mut pos)
                             .map_err(StreamError::Stop)?;
+                    } else {
+                        buf.extend_from_slice(&chunk);
+                        if buf.len() >= WRITE_BLOCK {
+                            self.flush(idx, &mut buf, &mut pos)
+                                .map_err(StreamError::Stop)?;
+                        }
                     }
                     if pos + buf.len() as u64 == span.end && !whole {
                         break;
@@ -664,15 +704,26 @@ impl Shared {
     }
 
     fn flush(&self, idx: usize, buf: &mut Vec<u8>, pos: &mut u64) -> Result<(), SegError> {
-        if buf.is_empty() {
+        self.write_at(idx, buf, pos)?;
+        buf.clear();
+        Ok(())
+    }
+
+    /// Writes `data` at `pos` in segment `idx` and records it.
+    fn write_at(&self, idx: usize, data: &[u8], pos: &mut u64) -> Result<(), SegError> {
+        if data.is_empty() {
             return Ok(());
         }
-        write_block(&self.file, buf, *pos).map_err(SegError::Fatal)?;
-        let n = buf.len() as u64;
-        *pos += n;
-        buf.clear();
-        self.record(idx, n)
+        write_block(&self.file, data, *pos).map_err(SegError::Fatal)?;
+        *pos += data.len() as u64;
+        self.record(idx, data.len() as u64)
     }
+}
+
+/// Flushes the data, then writes the record describing it.
+fn persist(file: &File, path: &Path, snapshot: &State) -> std::io::Result<()> {
+    file.sync_data()?;
+    state::save(path, snapshot)
 }
 
 enum StreamError {
