@@ -2,6 +2,12 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 fn main() {
+    // A file-size limit (`ulimit -f`) then fails the write with EFBIG, a
+    // clean I/O error, instead of killing the process mid-transfer.
+    // SAFETY: setting a signal disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = match magedl::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => std::process::exit(usage_error(e)),

@@ -322,3 +322,105 @@ fn proxy_settings_are_honoured() {
     assert_eq!(proxy.requests().len(), 2, "NO_PROXY bypasses it");
     assert_eq!(env.srv.requests().len(), 1);
 }
+
+/// A minimal CONNECT proxy that logs the request head of every tunnel.
+fn connect_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::{TcpListener, TcpStream};
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                seen.lock().unwrap().push(head.clone());
+                let target = head
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_string();
+                let Ok(upstream) = TcpStream::connect(&target) else {
+                    return;
+                };
+                let mut client = client;
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut a, mut b) = (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                let mut up = upstream;
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut a, &mut up);
+                });
+                let _ = std::io::copy(&mut b, &mut client);
+            });
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), log)
+}
+
+#[test]
+fn an_https_proxy_only_ever_sees_connect() {
+    let env = Env::with(Config {
+        tls: true,
+        ..Config::default()
+    });
+    let (proxy, log) = connect_proxy();
+    let ca = env.srv.ca_pem_path().unwrap();
+    let out = env
+        .ee()
+        .env("HTTPS_PROXY", &proxy)
+        .arg("--cacert")
+        .arg(&ca)
+        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
+    let log = log.lock().unwrap();
+    assert!(!log.is_empty(), "the proxy was used");
+    let target = format!("CONNECT 127.0.0.1:{} HTTP/1.1", env.srv.port());
+    for head in log.iter() {
+        assert!(head.starts_with(&target), "{head}");
+        assert!(
+            !head.to_ascii_lowercase().contains("authorization: basic"),
+            "{head}"
+        );
+        assert!(!head.contains(EE_TOKEN));
+    }
+}
+
+#[test]
+fn a_write_the_file_system_refuses_is_a_clean_io_error() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::generated("full.bin", 4 * MIB, 51)],
+        ..Config::default()
+    });
+    // 1024 blocks of 512 bytes: the 4 MiB file cannot fit, as on a full disk.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 1024; exec \"$0\" download -s 1 full.bin")
+        .arg(bin())
+        .env("HOME", env.home.path())
+        .env("MAGEDL_ENDPOINT", env.srv.base_url())
+        .env("MAGE_ID", EE_USER)
+        .env("MAGE_TOKEN", EE_TOKEN)
+        .current_dir(env.work())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("magedl: error: full.bin:") && err.contains("too large"),
+        "{err}"
+    );
+    assert!(!env.work().join("full.bin").exists());
+}
