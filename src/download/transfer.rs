@@ -198,6 +198,14 @@ async fn fresh_transfer(
         })
         .await
         .map_err(SegError::Fatal)?;
+    if resp.status() != StatusCode::OK {
+        // A 206 (or 204) to a plain GET says nothing trustworthy about the
+        // file's size or where its bytes belong.
+        return Err(SegError::Fatal(Error::Protocol(format!(
+            "unexpected HTTP {} to a plain request for the file",
+            resp.status().as_u16()
+        ))));
+    }
     reject_encoding(&resp)?;
     let size = header_str(&resp, CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
     let ranges = !force_single
