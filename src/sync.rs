@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::catalog::{Catalog, Release};
 use crate::cli::SyncArgs;
 use crate::config::Config;
 use crate::download::{self, Ctx, Job, Report, Status};
@@ -20,7 +21,6 @@ const SNAPSHOT: &str = "catalog.json";
 
 pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
     let client = cfg.client()?;
-    let json_url = client.endpoint().info_url(&["json"]);
     let catalog = crate::commands::load_catalog(&client).await?;
     let filter = crate::commands::filter(&args.filter)?;
     let selected = catalog.select(&filter);
@@ -29,24 +29,13 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
             "no release matches the filters".into(),
         ));
     }
-    let files_dir = if args.mirror {
-        args.dir.join("file")
+    let (files_dir, prefix) = if args.mirror {
+        (args.dir.join("file"), "file/")
     } else {
-        args.dir.clone()
+        (args.dir.clone(), "")
     };
-    let prefix = if args.mirror { "file/" } else { "" };
     let previous = read_sums(&args.dir.join(SUMS));
-    let jobs: Vec<Job> = selected
-        .iter()
-        .map(|r| Job {
-            name: r.file_name.clone(),
-            expected: Expected {
-                md5: r.md5.clone(),
-                sha256: None,
-            },
-            recorded_sha256: previous.get(&format!("{prefix}{}", r.file_name)).cloned(),
-        })
-        .collect();
+    let jobs = sync_jobs(&selected, &previous, prefix);
     if args.transfer.dry_run {
         return download::dry_run(&jobs, &files_dir, args.transfer.json, true);
     }
@@ -66,14 +55,45 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
         print_report(&report, args.transfer.json, cfg.quiet)?;
         return Ok(130);
     }
+    let mut sums = merged_sums(&previous, &report, prefix, &args.dir);
+    handle_departures(&previous, &catalog, prefix, &args, &mut sums);
+    write_sums(&args.dir.join(SUMS), &sums)?;
+    write_snapshots(&client, &args, &sums, prefix).await?;
+    let code = report.exit_code();
+    print_report(&report, args.transfer.json, cfg.quiet)?;
+    Ok(code)
+}
 
-    // Files that left the catalog: those we recorded before and no longer see.
-    let current: std::collections::HashSet<String> = catalog
+/// One job per selected release; the sha256 recorded last time lets a
+/// present file without a published md5 be kept.
+fn sync_jobs(selected: &[&Release], previous: &BTreeMap<String, String>, prefix: &str) -> Vec<Job> {
+    selected
+        .iter()
+        .map(|r| Job {
+            name: r.file_name.clone(),
+            expected: Expected {
+                md5: r.md5.clone(),
+                sha256: None,
+            },
+            recorded_sha256: previous.get(&format!("{prefix}{}", r.file_name)).cloned(),
+        })
+        .collect()
+}
+
+/// Files recorded before that the catalog no longer lists: reported, or
+/// with --prune removed (with their records).
+fn handle_departures(
+    previous: &BTreeMap<String, String>,
+    catalog: &Catalog,
+    prefix: &str,
+    args: &SyncArgs,
+    sums: &mut BTreeMap<String, String>,
+) {
+    let current: HashSet<String> = catalog
         .releases
         .iter()
         .map(|r| format!("{prefix}{}", r.file_name))
         .collect();
-    let mut sums = merged_sums(&previous, &report, prefix, &args.dir);
     for gone in previous.keys().filter(|k| !current.contains(*k)) {
         if args.prune {
             if let Ok(rel) = download::safe_relative_path(gone) {
@@ -91,23 +111,31 @@ pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
             ));
         }
     }
-    write_sums(&args.dir.join(SUMS), &sums)?;
+}
+
+/// The catalog snapshot, or with --mirror the endpoint's info answers.
+async fn write_snapshots(
+    client: &crate::client::Client,
+    args: &SyncArgs,
+    sums: &BTreeMap<String, String>,
+    prefix: &str,
+) -> Result<()> {
     if args.mirror {
         let held: HashSet<String> = sums
             .keys()
             .filter_map(|k| k.strip_prefix(prefix))
             .map(str::to_string)
             .collect();
-        write_mirror_info(&client, &args.dir, &held).await?;
-    } else {
-        let raw = client.get_small(&json_url).await.unwrap_or_default();
-        if !raw.is_empty() {
-            atomic_write(&args.dir.join(SNAPSHOT), &raw)?;
-        }
+        return write_mirror_info(client, &args.dir, &held).await;
     }
-    let code = report.exit_code();
-    print_report(&report, args.transfer.json, cfg.quiet)?;
-    Ok(code)
+    let raw = client
+        .get_small(&client.endpoint().info_url(&["json"]))
+        .await
+        .unwrap_or_default();
+    if !raw.is_empty() {
+        atomic_write(&args.dir.join(SNAPSHOT), &raw)?;
+    }
+    Ok(())
 }
 
 fn print_report(report: &Report, json: bool, quiet: bool) -> Result<()> {

@@ -563,16 +563,7 @@ impl Shared {
                             return Err(SegError::Fatal(e));
                         }
                         Err(RangeError::Failed(Failure::Transient { error, retry_after })) => {
-                            if tries >= self.ctx.client.options.retries {
-                                return Err(SegError::Fatal(error));
-                            }
-                            self.ctx
-                                .reporter
-                                .note(self.id, &format!("retrying: {error}"));
-                            crate::client::pause(backoff(tries, retry_after))
-                                .await
-                                .map_err(SegError::Fatal)?;
-                            tries += 1;
+                            self.retry_or_fail(&mut tries, error, retry_after).await?;
                             continue;
                         }
                     }
@@ -583,20 +574,35 @@ impl Shared {
                 Ok(()) => continue,
                 Err(StreamError::Broken(why, progressed)) => {
                     if progressed {
-                        tries = 0;
+                        tries = 0; // the budget is for attempts that get nowhere
                     }
-                    if tries >= self.ctx.client.options.retries {
-                        return Err(SegError::Fatal(Error::Network(why)));
-                    }
-                    self.ctx.reporter.note(self.id, &format!("retrying: {why}"));
-                    crate::client::pause(backoff(tries, None))
-                        .await
-                        .map_err(SegError::Fatal)?;
-                    tries += 1;
+                    self.retry_or_fail(&mut tries, Error::Network(why), None)
+                        .await?;
                 }
                 Err(StreamError::Stop(e)) => return Err(e),
             }
         }
+    }
+
+    /// Waits before the next attempt (backoff, or the server's Retry-After),
+    /// or gives up with `error` once the retries are spent.
+    async fn retry_or_fail(
+        &self,
+        tries: &mut u32,
+        error: Error,
+        retry_after: Option<Duration>,
+    ) -> Result<(), SegError> {
+        if *tries >= self.ctx.client.options.retries {
+            return Err(SegError::Fatal(error));
+        }
+        self.ctx
+            .reporter
+            .note(self.id, &format!("retrying: {error}"));
+        crate::client::pause(backoff(*tries, retry_after))
+            .await
+            .map_err(SegError::Fatal)?;
+        *tries += 1;
+        Ok(())
     }
 
     /// One range request; a reply is accepted only as an exact 206.
