@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::secret::Secret;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "magedl",
@@ -32,8 +34,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
     /// The download token (visible to other users in the process list: prefer --token-file)
-    #[arg(long, global = true, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    // A `Secret`, so that a `Debug` print of the command line shows `***`.
+    #[arg(long, global = true, value_name = "TOKEN", value_parser = parse_secret)]
+    pub token: Option<Secret>,
     /// Endpoint base URL (a mirror or a test server)
     #[arg(
         long,
@@ -268,6 +271,10 @@ pub struct SyncArgs {
     pub mirror: bool,
 }
 
+fn parse_secret(s: &str) -> Result<Secret, String> {
+    Ok(Secret::new(s.trim()))
+}
+
 fn positive_secs(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -289,6 +296,12 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_debug_print_of_the_command_line_hides_the_token() {
+        let cli = Cli::try_parse_from(["magedl", "--token", "sekrit-tok-123", "list"]).unwrap();
+        assert!(!format!("{cli:?}").contains("sekrit-tok-123"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub struct Config {
     /// Credentials pasted into the endpoint URL, if any.
     url_credentials: Option<Credentials>,
     mage_id: Option<String>,
-    token: Option<String>,
+    token: Option<crate::secret::Secret>,
     token_file: Option<std::path::PathBuf>,
     pub net: ClientOptions,
     pub progress: Mode,

@@ -11,7 +11,7 @@ use crate::secret::{Credentials, Secret};
 /// The raw inputs, gathered by `config.rs` so this module stays testable.
 pub struct Sources {
     pub mage_id_flag: Option<String>,
-    pub token_flag: Option<String>,
+    pub token_flag: Option<Secret>,
     pub token_file: Option<PathBuf>,
     /// Credentials pasted into the endpoint URL.
     pub from_url: Option<Credentials>,
@@ -27,7 +27,7 @@ impl Sources {
     /// Reads the process environment.
     pub fn from_env(
         mage_id_flag: Option<String>,
-        token_flag: Option<String>,
+        token_flag: Option<Secret>,
         token_file: Option<PathBuf>,
         from_url: Option<Credentials>,
     ) -> Sources {
@@ -119,7 +119,7 @@ fn explicit_token(src: &Sources, warnings: &mut Vec<String>) -> Result<Option<Se
              MAGE_TOKEN or ~/.netrc"
                 .into(),
         );
-        let token = Secret::new(token.trim());
+        let token = token.clone();
         if token.is_empty() {
             return Err(Error::Usage("--token is empty".into()));
         }
@@ -271,7 +271,7 @@ mod tests {
         let mut w = vec![];
         let mut s = sources();
         s.mage_id_flag = Some("ID".into());
-        s.token_flag = Some("tok".into());
+        s.token_flag = Some(Secret::new("tok"));
         resolve(s, &ep, &mut w).unwrap().unwrap();
         assert!(w[0].contains("process list"));
     }
