@@ -123,6 +123,22 @@ impl Env {
         out
     }
 
+    /// Runs `sh -c "PRELUDE; exec magedl ARGS"` with the partner account, for
+    /// limits a test must set in the child (umask, ulimit).
+    pub fn shell_ee(&self, prelude: &str, args: &str) -> std::process::Output {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{prelude}; exec \"$0\" {args}"))
+            .arg(bin())
+            .env("HOME", self.home.path())
+            .env("MAGEDL_ENDPOINT", self.srv.base_url())
+            .env("MAGE_ID", EE_USER)
+            .env("MAGE_TOKEN", EE_TOKEN)
+            .current_dir(self.work())
+            .output()
+            .unwrap()
+    }
+
     /// The file on disk equals the double's current body.
     pub fn assert_identical(&self, name: &str) {
         let got = std::fs::read(self.work().join(name)).unwrap();

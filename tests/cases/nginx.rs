@@ -114,6 +114,26 @@ impl Drop for Nginx {
 
 use md5::Digest;
 
+/// Starts a single-stream download of c.bin and SIGKILLs it once the resume
+/// record shows progress.
+fn kill_after_progress(ng: &Nginx, dir: &Path, state: &Path) {
+    let mut child = std::process::Command::new(bin())
+        .env_clear()
+        .env("HOME", dir)
+        .env("MAGEDL_ENDPOINT", ng.endpoint())
+        .current_dir(dir)
+        .args(["download", "-q", "-s", "1", "c.bin"])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_to_string(state).map_or(true, |s| s.contains("\"done\":0")) {
+        assert!(Instant::now() < deadline, "no progress");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 fn body(size: usize, seed: u8) -> Vec<u8> {
     (0..size)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
@@ -149,22 +169,8 @@ fn resume_and_a_changed_file_against_nginx() {
     let v1 = body(12 * MIB, 2);
     ng.publish("c.bin", &v1);
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(bin())
-        .env_clear()
-        .env("HOME", dir.path())
-        .env("MAGEDL_ENDPOINT", ng.endpoint())
-        .current_dir(dir.path())
-        .args(["download", "-q", "-s", "1", "c.bin"])
-        .spawn()
-        .unwrap();
     let state = dir.path().join("c.bin.part.state");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::fs::read_to_string(&state).map_or(true, |s| s.contains("\"done\":0")) {
-        assert!(Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_after_progress(&ng, dir.path(), &state);
 
     // Same file: nginx answers the If-Range request with 206.
     let out = ng
@@ -183,21 +189,7 @@ fn resume_and_a_changed_file_against_nginx() {
 
     // A changed file: the saved part is never mixed with the new bytes.
     std::fs::remove_file(dir.path().join("c.bin")).unwrap();
-    let mut child = std::process::Command::new(bin())
-        .env_clear()
-        .env("HOME", dir.path())
-        .env("MAGEDL_ENDPOINT", ng.endpoint())
-        .current_dir(dir.path())
-        .args(["download", "-q", "-s", "1", "c.bin"])
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::fs::read_to_string(&state).map_or(true, |s| s.contains("\"done\":0")) {
-        assert!(Instant::now() < deadline, "no progress");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_after_progress(&ng, dir.path(), &state);
     std::thread::sleep(Duration::from_millis(1100)); // a new mtime, so a new ETag
     let v2 = body(12 * MIB, 3);
     ng.publish("c.bin", &v2);

@@ -261,32 +261,12 @@ fn final_files_follow_the_umask_and_the_resume_record_is_private() {
             ..Config::default()
         });
         // The first attempt breaks at once, so a resume record is written.
-        let script = format!("umask {umask}; exec \"$0\" --retries 0 download -q -s 1 u.bin; ",);
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .arg(bin())
-            .env("HOME", env.home.path())
-            .env("MAGEDL_ENDPOINT", env.srv.base_url())
-            .env("MAGE_ID", EE_USER)
-            .env("MAGE_TOKEN", EE_TOKEN)
-            .current_dir(env.work())
-            .output()
-            .unwrap();
+        let umask = format!("umask {umask}");
+        let out = env.shell_ee(&umask, "--retries 0 download -q -s 1 u.bin");
         assert_eq!(out.status.code(), Some(1));
         let state = std::fs::metadata(env.work().join("u.bin.part.state")).unwrap();
         assert_eq!(state.permissions().mode() & 0o777, 0o600);
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("umask {umask}; exec \"$0\" download -q u.bin"))
-            .arg(bin())
-            .env("HOME", env.home.path())
-            .env("MAGEDL_ENDPOINT", env.srv.base_url())
-            .env("MAGE_ID", EE_USER)
-            .env("MAGE_TOKEN", EE_TOKEN)
-            .current_dir(env.work())
-            .output()
-            .unwrap();
+        let out = env.shell_ee(&umask, "download -q u.bin");
         assert!(out.status.success(), "{}", stderr(&out));
         let meta = std::fs::metadata(env.work().join("u.bin")).unwrap();
         assert_eq!(meta.permissions().mode() & 0o777, want, "umask {umask}");
@@ -405,17 +385,7 @@ fn a_write_the_file_system_refuses_is_a_clean_io_error() {
         ..Config::default()
     });
     // 1024 blocks of 512 bytes: the 4 MiB file cannot fit, as on a full disk.
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -f 1024; exec \"$0\" download -s 1 full.bin")
-        .arg(bin())
-        .env("HOME", env.home.path())
-        .env("MAGEDL_ENDPOINT", env.srv.base_url())
-        .env("MAGE_ID", EE_USER)
-        .env("MAGE_TOKEN", EE_TOKEN)
-        .current_dir(env.work())
-        .output()
-        .unwrap();
+    let out = env.shell_ee("ulimit -f 1024", "download -s 1 full.bin");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(

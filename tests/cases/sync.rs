@@ -7,6 +7,15 @@ use std::path::{Path, PathBuf};
 
 use super::common::*;
 
+/// `sha256sum --check --strict` over DIR/SHA256SUMS.
+fn sha256sum_check(dir: &Path) -> std::process::Output {
+    std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 fn sync(env: &Env, dir: &Path, extra: &[&str]) -> std::process::Output {
     env.ee()
         .arg("sync")
@@ -28,11 +37,7 @@ fn sync_fetches_what_is_missing_then_makes_no_file_request() {
     let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
     assert_eq!(sums.lines().count(), 9, "{sums}");
     // sha256sum itself accepts the file.
-    let check = std::process::Command::new("sha256sum")
-        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let check = sha256sum_check(&dir);
     assert!(
         check.status.success(),
         "{}",
@@ -204,11 +209,7 @@ fn sync_recovers_when_a_file_is_republished_under_the_same_name() {
     let out = sync(&env, &dir, &[]);
     assert!(out.status.success());
     assert!(env.file_requests().is_empty());
-    let check = std::process::Command::new("sha256sum")
-        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let check = sha256sum_check(&dir);
     assert!(check.status.success());
 }
 
@@ -244,11 +245,7 @@ fn sha256sums_never_lists_a_file_that_is_not_there() {
     // ...and SHA256SUMS still checks out.
     let sums = std::fs::read_to_string(dir.join("SHA256SUMS")).unwrap();
     assert!(!sums.contains("Magento-EE-2.0.4.zip"), "{sums}");
-    let check = std::process::Command::new("sha256sum")
-        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
+    let check = sha256sum_check(&dir);
     assert!(
         check.status.success(),
         "{}",
