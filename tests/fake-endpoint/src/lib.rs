@@ -517,19 +517,17 @@ impl Server {
     /// The current body of `name` as the feed's md5 describes it (after
     /// `change_after`, without `corrupt`); `None` if unknown.
     pub fn file_bytes(&self, name: &str) -> Option<Vec<u8>> {
-        let cfg = self.shared.cfg.lock().unwrap().clone();
-        let spec = self
-            .shared
-            .specs(&cfg)
-            .into_iter()
-            .find(|s| s.file_name == name)?;
-        let generation = self.shared.generation(&cfg);
-        Some(Shared::content(&spec, generation).to_vec())
+        self.with_current_content(name, |c| c.to_vec())
     }
 
     /// The md5 the feed currently publishes for `name` when its `md5` is
     /// `Correct` (i.e. the MD5 of [`Server::file_bytes`]).
     pub fn file_md5(&self, name: &str) -> Option<String> {
+        self.with_current_content(name, |c| self.shared.md5_of(c))
+    }
+
+    /// Applies `f` to the current content of `name` (after `change_after`).
+    fn with_current_content<T>(&self, name: &str, f: impl FnOnce(&Content) -> T) -> Option<T> {
         let cfg = self.shared.cfg.lock().unwrap().clone();
         let spec = self
             .shared
@@ -537,7 +535,7 @@ impl Server {
             .into_iter()
             .find(|s| s.file_name == name)?;
         let generation = self.shared.generation(&cfg);
-        Some(self.shared.md5_of(&Shared::content(&spec, generation)))
+        Some(f(&Shared::content(&spec, generation)))
     }
 }
 
