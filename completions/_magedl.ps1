@@ -262,7 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
             [CompletionResult]::new('--output-dir', '--output-dir', [CompletionResultType]::ParameterName, 'Output directory')
             [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Expected SHA-256 (single file)')
             [CompletionResult]::new('--md5', '--md5', [CompletionResultType]::ParameterName, 'Expected MD5 (single file)')
-            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Expected checksums (sha256sum or md5sum format)')
+            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Expected checksums (sha256sum or md5sum output), instead of the catalog')
             [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
@@ -292,9 +292,9 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
             break
         }
         'magedl;verify' {
-            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Check against this checksum file instead of the catalog')
             [CompletionResult]::new('--sha256', '--sha256', [CompletionResultType]::ParameterName, 'Expected SHA-256 (single file)')
             [CompletionResult]::new('--md5', '--md5', [CompletionResultType]::ParameterName, 'Expected MD5 (single file)')
+            [CompletionResult]::new('--checksums', '--checksums', [CompletionResultType]::ParameterName, 'Expected checksums (sha256sum or md5sum output), instead of the catalog')
             [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')

@@ -1093,21 +1093,21 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__verify)
-            opts="-q -v -h --checksums --sha256 --md5 --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-q -v -h --sha256 --md5 --checksums --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --checksums)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --sha256)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --md5)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --checksums)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -249,7 +249,7 @@ set edit:completion:arg-completer[magedl] = {|@words|
             cand --output-dir 'Output directory'
             cand --sha256 'Expected SHA-256 (single file)'
             cand --md5 'Expected MD5 (single file)'
-            cand --checksums 'Expected checksums (sha256sum or md5sum format)'
+            cand --checksums 'Expected checksums (sha256sum or md5sum output), instead of the catalog'
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'
             cand --token-file 'Read the download token from a file (`-` reads standard input; first line)'
             cand --token 'The download token (visible to other users in the process list: prefer --token-file)'
@@ -278,9 +278,9 @@ set edit:completion:arg-completer[magedl] = {|@words|
             cand --help 'Print help'
         }
         &'magedl;verify'= {
-            cand --checksums 'Check against this checksum file instead of the catalog'
             cand --sha256 'Expected SHA-256 (single file)'
             cand --md5 'Expected MD5 (single file)'
+            cand --checksums 'Expected checksums (sha256sum or md5sum output), instead of the catalog'
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'
             cand --token-file 'Read the download token from a file (`-` reads standard input; first line)'
             cand --token 'The download token (visible to other users in the process list: prefer --token-file)'

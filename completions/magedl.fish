@@ -253,7 +253,7 @@ complete -c magedl -n "__fish_magedl_using_subcommand download" -s s -l segments
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s o -l output-dir -d 'Output directory' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l sha256 -d 'Expected SHA-256 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l md5 -d 'Expected MD5 (single file)' -r
-complete -c magedl -n "__fish_magedl_using_subcommand download" -l checksums -d 'Expected checksums (sha256sum or md5sum format)' -r -F
+complete -c magedl -n "__fish_magedl_using_subcommand download" -l checksums -d 'Expected checksums (sha256sum or md5sum output), instead of the catalog' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r
@@ -282,9 +282,9 @@ complete -c magedl -n "__fish_magedl_using_subcommand download" -l insecure -d '
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s q -l quiet -d 'No progress and no summary; errors are still shown'
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s v -l verbose -d 'More detail on standard error (never the token)'
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s h -l help -d 'Print help'
-complete -c magedl -n "__fish_magedl_using_subcommand verify" -l checksums -d 'Check against this checksum file instead of the catalog' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l sha256 -d 'Expected SHA-256 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l md5 -d 'Expected MD5 (single file)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l checksums -d 'Expected checksums (sha256sum or md5sum output), instead of the catalog' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r

@@ -1,4 +1,5 @@
-//! The command line, as clap types. Nothing past `config.rs` sees these.
+//! The command line, as clap types. Only `config.rs` and the handlers in
+//! `commands/` see these; the engine gets plain options.
 
 use std::path::PathBuf;
 
@@ -216,15 +217,8 @@ pub struct DownloadArgs {
     /// Output directory
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub output_dir: PathBuf,
-    /// Expected SHA-256 (single file)
-    #[arg(long, value_name = "HEX")]
-    pub sha256: Option<String>,
-    /// Expected MD5 (single file)
-    #[arg(long, value_name = "HEX")]
-    pub md5: Option<String>,
-    /// Expected checksums (sha256sum or md5sum format)
-    #[arg(long, value_name = "FILE")]
-    pub checksums: Option<PathBuf>,
+    #[command(flatten)]
+    pub checksums: ChecksumArgs,
     /// Fail (exit 4) for a file without any expected checksum
     #[arg(long)]
     pub require_checksum: bool,
@@ -244,15 +238,22 @@ pub struct VerifyArgs {
     /// Files to check
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Check against this checksum file instead of the catalog
-    #[arg(long, value_name = "FILE")]
-    pub checksums: Option<PathBuf>,
+    #[command(flatten)]
+    pub checksums: ChecksumArgs,
+}
+
+/// Expected checksums given on the command line (download and verify).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ChecksumArgs {
     /// Expected SHA-256 (single file)
     #[arg(long, value_name = "HEX")]
     pub sha256: Option<String>,
     /// Expected MD5 (single file)
     #[arg(long, value_name = "HEX")]
     pub md5: Option<String>,
+    /// Expected checksums (sha256sum or md5sum output), instead of the catalog
+    #[arg(long, value_name = "FILE")]
+    pub checksums: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

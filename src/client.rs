@@ -173,7 +173,7 @@ impl Client {
         if self.auth_for(url).is_some() {
             line.push_str(" (authorization: basic ***)");
         }
-        crate::say!("magedl: {}", scrub(&crate::progress::escape(&line)));
+        crate::progress::line(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
     }
 
     fn trace_response(&self, resp: &Response) {
@@ -193,7 +193,7 @@ impl Client {
         if resp.headers().contains_key(LOCATION) {
             line.push_str(" location: (redirect)");
         }
-        crate::say!("magedl: {}", scrub(&crate::progress::escape(&line)));
+        crate::progress::line(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
     }
 
     fn auth_for(&self, url: &Url) -> Option<HeaderValue> {
@@ -526,8 +526,11 @@ mod tests {
 
     #[test]
     fn statuses_map_to_exit_codes() {
-        let code =
-            |s: u16| status_error(StatusCode::from_u16(s).unwrap(), String::new()).exit_code();
+        let code = |s: u16| {
+            status_error(StatusCode::from_u16(s).unwrap(), String::new())
+                .exit()
+                .code()
+        };
         assert_eq!(code(401), 3);
         assert_eq!(code(403), 3);
         assert_eq!(code(404), 5);

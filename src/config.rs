@@ -1,30 +1,45 @@
-//! From the parsed command line to a plain, validated configuration: the
-//! endpoint, the credential sources, network options and output settings.
+//! From the parsed command line to plain, validated options: the endpoint,
+//! the credential sources, network options and output settings shared by
+//! every command, and the filters and checksums some commands take. Past
+//! this file and the handlers, no clap type is seen.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::cli::{ColorArg, GlobalArgs, ProgressArg};
+use std::path::PathBuf;
+
+use crate::catalog::{Filter, Kind};
+use crate::cli::{ChecksumArgs, ColorArg, FilterArgs, GlobalArgs, ProgressArg};
 use crate::client::{Client, ClientOptions};
 use crate::credentials::{self, Sources};
 use crate::endpoint::{DEFAULT_ENDPOINT, Endpoint};
 use crate::error::{Error, Result};
 use crate::progress::Mode;
-use crate::secret::Credentials;
+use crate::secret::{Credentials, Secret};
+use crate::verify::{self, Algo, Expected};
 
 /// Everything the commands need that is common to all of them.
 pub struct Config {
+    /// The downloads endpoint (or a mirror), without userinfo.
     pub endpoint: Endpoint,
     /// Credentials pasted into the endpoint URL, if any.
     url_credentials: Option<Credentials>,
+    /// `--mage-id`.
     mage_id: Option<String>,
-    token: Option<crate::secret::Secret>,
-    token_file: Option<std::path::PathBuf>,
+    /// `--token`.
+    token: Option<Secret>,
+    /// `--token-file`.
+    token_file: Option<PathBuf>,
+    /// TLS, proxy, timeouts and retries.
     pub net: ClientOptions,
+    /// How progress is shown (`-q` means none).
     pub progress: Mode,
+    /// `-q`: no progress and no summary; errors are still shown.
     pub quiet: bool,
-    pub verbose: u8,
-    pub color: bool,
+    /// `-v`: request and response traces on standard error.
+    pub verbose: bool,
+    /// `--insecure` was given: warned about on every run.
+    insecure: bool,
 }
 
 impl Config {
@@ -51,9 +66,6 @@ impl Config {
         };
         // The bars are the only colored output; this decides for them.
         console::set_colors_enabled_stderr(color);
-        if g.insecure {
-            crate::progress::warn("--insecure: TLS certificates are NOT verified on this run");
-        }
         Ok(Config {
             endpoint,
             url_credentials,
@@ -71,25 +83,30 @@ impl Config {
             },
             progress,
             quiet: g.quiet,
-            verbose: g.verbose,
-            color,
+            verbose: g.verbose > 0 && !g.quiet,
+            insecure: g.insecure,
         })
     }
 
-    /// Resolves the credentials (flags, env, netrc, prompt) and warns about
-    /// the risky ways of giving them.
-    pub fn credentials(&self) -> Result<Option<Credentials>> {
+    /// Warnings about the run's own settings, shown once at its start.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if self.insecure {
+            w.push("--insecure: TLS certificates are NOT verified on this run".to_string());
+        }
+        w
+    }
+
+    /// Resolves the credentials (flags, env, netrc, prompt); the risky ways
+    /// of giving them add to `warnings`.
+    pub fn credentials(&self, warnings: &mut Vec<String>) -> Result<Option<Credentials>> {
         let sources = Sources::from_env(
             self.mage_id.clone(),
             self.token.clone(),
             self.token_file.clone(),
             self.url_credentials.clone(),
         );
-        let mut warnings = Vec::new();
-        let creds = credentials::resolve(sources, &self.endpoint, &mut warnings)?;
-        for w in warnings {
-            crate::progress::warn(&w);
-        }
+        let creds = credentials::resolve(sources, &self.endpoint, warnings)?;
         if creds.is_some() && !self.endpoint.may_carry_credentials() {
             return Err(Error::Usage(format!(
                 "refusing to send credentials over plain http to {}; use an https endpoint",
@@ -100,8 +117,41 @@ impl Config {
     }
 
     /// The HTTP client for this run, with credentials resolved.
-    pub fn client(&self) -> Result<Client> {
-        let creds = self.credentials()?;
+    pub fn client(&self, warnings: &mut Vec<String>) -> Result<Client> {
+        let creds = self.credentials(warnings)?;
         Client::new(self.endpoint.clone(), creds, self.net.clone())
     }
+}
+
+/// `--type`, `--version`, `--latest` and the name globs as a catalog filter.
+pub fn filter(args: &FilterArgs) -> Result<Filter> {
+    let types = args
+        .types
+        .iter()
+        .map(|t| Kind::parse_filter(t))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    Filter::new(types, args.version.as_deref(), args.latest, &args.names)
+        .map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// Checksums given on the command line, validated.
+pub struct Checksums {
+    /// `--sha256`/`--md5`, for exactly one file.
+    pub single: Option<Expected>,
+    /// `--checksums FILE`.
+    pub file: Option<PathBuf>,
+}
+
+pub fn checksums(args: &ChecksumArgs) -> Result<Checksums> {
+    let hex =
+        |v: &Option<String>, algo| v.as_deref().map(|h| verify::parse_hex(h, algo)).transpose();
+    let single = Expected {
+        sha256: hex(&args.sha256, Algo::Sha256)?,
+        md5: hex(&args.md5, Algo::Md5)?,
+    };
+    Ok(Checksums {
+        single: (!single.is_empty()).then_some(single),
+        file: args.checksums.clone(),
+    })
 }

@@ -246,7 +246,7 @@ mod tests {
     fn missing_credentials_without_a_terminal_is_a_usage_error() {
         let ep = Endpoint::default_endpoint();
         let err = resolve(sources(), &ep, &mut vec![]).unwrap_err();
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.exit().code(), 2);
         let hint = err.hint().unwrap();
         for way in [
             "--mage-id",

@@ -63,14 +63,11 @@ impl Endpoint {
         ))
     }
 
+    #[cfg(test)]
     pub fn default_endpoint() -> Endpoint {
         Endpoint::parse(DEFAULT_ENDPOINT)
             .expect("the default endpoint parses")
             .0
-    }
-
-    pub fn base(&self) -> &Url {
-        &self.base
     }
 
     /// True for the real Magento endpoint, where credentials are mandatory.
@@ -273,7 +270,7 @@ mod tests {
     #[test]
     fn bad_endpoints_are_usage_errors() {
         for bad in ["ftp://x/", "not a url", "file:///tmp/x"] {
-            assert_eq!(Endpoint::parse(bad).unwrap_err().exit_code(), 2, "{bad}");
+            assert_eq!(Endpoint::parse(bad).unwrap_err().exit().code(), 2, "{bad}");
         }
     }
 }

@@ -1,24 +1,79 @@
-//! The error type of the whole tool, with one exhaustive mapping to the exit codes
-//! of SPEC.md and the hint line shown under the error where one helps.
+//! The error type of the whole tool, its one mapping to the process exit
+//! codes (each variant says its code), and the hint line shown under an
+//! error where one helps.
 
 use std::path::PathBuf;
+
+/// The process exit codes: the contract scripts and cron jobs rely on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything asked for is present (and verified where a checksum
+    /// exists), or the listing was printed.
+    Ok = 0,
+    /// A runtime failure: network after retries, server error, I/O.
+    Failure = 1,
+    /// Usage or configuration: bad flags, no credentials.
+    Usage = 2,
+    /// The server refused the credentials or the file (401, 403).
+    Refused = 3,
+    /// A checksum did not match (or none exists with --require-checksum).
+    Checksum = 4,
+    /// Nothing matched, or the server has no such file (404).
+    NotFound = 5,
+    /// Another magedl run holds the output directory.
+    Busy = 6,
+    /// SIGINT or SIGTERM; partial data is kept for resume.
+    Interrupted = 130,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The exit of a run where files failed for different reasons: the first
+    /// present in the order interrupted, 3, 4, 1, 5 (then 2, 6).
+    pub fn combined(exits: impl IntoIterator<Item = Exit>) -> Exit {
+        let exits: Vec<Exit> = exits.into_iter().filter(|e| *e != Exit::Ok).collect();
+        const ORDER: [Exit; 7] = [
+            Exit::Interrupted,
+            Exit::Refused,
+            Exit::Checksum,
+            Exit::Failure,
+            Exit::NotFound,
+            Exit::Usage,
+            Exit::Busy,
+        ];
+        ORDER
+            .into_iter()
+            .find(|wanted| exits.contains(wanted))
+            .unwrap_or(Exit::Ok)
+    }
+}
 
 /// Every failure magedl can report. Messages never contain a token: URLs are
 /// rendered through `Endpoint::display` before they land here.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Bad flags or configuration: exit 2.
     #[error("{0}")]
     Usage(String),
+    /// No MAGEID or token from any source: exit 2.
     #[error("no {missing} for {host}")]
     NoCredentials { host: String, missing: &'static str },
+    /// HTTP 401: exit 3.
     #[error("the server refused the credentials (HTTP 401) for {url}")]
     Unauthorized { url: String },
+    /// HTTP 403: exit 3.
     #[error("access denied (HTTP 403) for {url}")]
     Forbidden { url: String },
+    /// HTTP 404 or 410: exit 5.
     #[error("not found (HTTP 404): {url}")]
     NotFound { url: String },
+    /// No release matches the names and filters: exit 5.
     #[error("{0}")]
     NothingMatched(String),
+    /// The bytes do not hash to the expected value: exit 4.
     #[error(
         "checksum mismatch: expected {algo} {expected}, got {actual} (the download was discarded)"
     )]
@@ -28,44 +83,46 @@ pub enum Error {
         expected: String,
         actual: String,
     },
+    /// `--require-checksum` and nothing to check against: exit 4.
     #[error("no expected checksum for {0} (--require-checksum)")]
     NoChecksum(String),
+    /// Any other HTTP error status (after retries): exit 1.
     #[error("HTTP {status} from {url}")]
     Http { status: u16, url: String },
+    /// The connection failed (after retries): exit 1.
     #[error("{0}")]
     Network(String),
+    /// The server's answer cannot be trusted or used: exit 1.
     #[error("{0}")]
     Protocol(String),
+    /// A local read or write failed: exit 1.
     #[error("{context}: {source}")]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
+    /// Another run holds the directory's lock: exit 6.
     #[error("{} is busy: another magedl run holds its lock", .0.display())]
     Busy(PathBuf),
+    /// SIGINT or SIGTERM: exit 130.
     #[error("interrupted")]
     Interrupted,
-    #[error("{count} of {total} files failed")]
-    Several {
-        count: usize,
-        total: usize,
-        code: i32,
-    },
 }
 
 impl Error {
-    /// The process exit code for this error (SPEC.md "Exit codes").
-    pub fn exit_code(&self) -> i32 {
+    /// The process exit for this error.
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Usage(_) | Error::NoCredentials { .. } => 2,
-            Error::Unauthorized { .. } | Error::Forbidden { .. } => 3,
-            Error::ChecksumMismatch { .. } | Error::NoChecksum(_) => 4,
-            Error::NotFound { .. } | Error::NothingMatched(_) => 5,
-            Error::Http { .. } | Error::Network(_) | Error::Protocol(_) | Error::Io { .. } => 1,
-            Error::Busy(_) => 6,
-            Error::Interrupted => 130,
-            Error::Several { code, .. } => *code,
+            Error::Usage(_) | Error::NoCredentials { .. } => Exit::Usage,
+            Error::Unauthorized { .. } | Error::Forbidden { .. } => Exit::Refused,
+            Error::ChecksumMismatch { .. } | Error::NoChecksum(_) => Exit::Checksum,
+            Error::NotFound { .. } | Error::NothingMatched(_) => Exit::NotFound,
+            Error::Http { .. } | Error::Network(_) | Error::Protocol(_) | Error::Io { .. } => {
+                Exit::Failure
+            }
+            Error::Busy(_) => Exit::Busy,
+            Error::Interrupted => Exit::Interrupted,
         }
     }
 
@@ -103,18 +160,6 @@ impl Error {
     }
 }
 
-/// Picks the exit code of a run where several files failed: the first present
-/// in the order 3, 4, 1, 5 (SPEC.md).
-pub fn combined_exit_code(codes: impl IntoIterator<Item = i32>) -> i32 {
-    let codes: Vec<i32> = codes.into_iter().collect();
-    for wanted in [130, 3, 4, 1, 5, 2, 6] {
-        if codes.contains(&wanted) {
-            return wanted;
-        }
-    }
-    codes.first().copied().unwrap_or(1)
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
@@ -122,10 +167,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn combined_code_follows_the_spec_order() {
-        assert_eq!(combined_exit_code([5, 1, 4]), 4);
-        assert_eq!(combined_exit_code([5, 3, 4]), 3);
-        assert_eq!(combined_exit_code([5, 1]), 1);
-        assert_eq!(combined_exit_code([5]), 5);
+    fn combined_exit_follows_the_documented_order() {
+        use Exit::*;
+        assert_eq!(Exit::combined([NotFound, Failure, Checksum]), Checksum);
+        assert_eq!(Exit::combined([NotFound, Refused, Checksum]), Refused);
+        assert_eq!(Exit::combined([NotFound, Failure]), Failure);
+        assert_eq!(Exit::combined([NotFound]), NotFound);
+        assert_eq!(Exit::combined([Ok, Ok]), Ok);
+        assert_eq!(Exit::combined([Failure, Interrupted]), Interrupted);
+    }
+
+    #[test]
+    fn codes_are_the_documented_numbers() {
+        let codes: Vec<i32> = [
+            Exit::Ok,
+            Exit::Failure,
+            Exit::Usage,
+            Exit::Refused,
+            Exit::Checksum,
+            Exit::NotFound,
+            Exit::Busy,
+            Exit::Interrupted,
+        ]
+        .map(Exit::code)
+        .into();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 130]);
     }
 }

@@ -1,99 +1,74 @@
 //! magedl: lists, downloads and verifies Magento / Adobe Commerce release
 //! archives from the MAGEID + token downloads endpoint.
 //!
-//! `main.rs` only parses and maps the result to an exit code; [`run`] wires
-//! the commands to the engine.
+//! `main.rs` parses the command line and exits with what [`run`] returns.
+//! The layers, top to bottom (arrows point down only): `commands/` (the
+//! handlers, the only code that prints, through `progress/`), `config.rs`
+//! (clap types to plain options), the engine (`download/`, `sync.rs`,
+//! `verify/`, `catalog/`, `client/`), and the leaves every layer may use
+//! (`endpoint.rs`, `credentials.rs`, `secret.rs`, `error.rs`, `text.rs`,
+//! `events.rs`, `cancel.rs`, `guard.rs`). See `docs/` for the map.
 
-/// `eprintln!` that never panics: a closed standard error (a cron job
-/// piping into a logger that died) must not turn into exit 101.
-#[macro_export]
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
+mod cancel;
+mod catalog;
+mod cli;
+mod client;
+mod commands;
+mod config;
+mod credentials;
+mod download;
+mod endpoint;
+mod error;
+mod events;
+mod guard;
+mod progress;
+mod secret;
+mod sync;
+mod text;
+mod verify;
 
-pub mod cancel;
-pub mod catalog;
-pub mod cli;
-pub mod client;
-pub mod commands;
-pub mod config;
-pub mod credentials;
-pub mod download;
-pub mod endpoint;
-pub mod error;
-pub mod progress;
-pub mod secret;
-pub mod sync;
-pub mod verify;
+pub use cli::Cli;
 
-use std::io::Write;
+use clap::error::ErrorKind;
 
-use cli::{Cli, Command};
-use config::Config;
-use error::{Error, Result};
+use error::Exit;
 
-/// Runs one command line to completion and returns the exit code.
-pub fn run(cli: Cli) -> Result<i32> {
-    if let Command::Completions { shell } = cli.command {
-        let mut out = Vec::new();
-        commands::completions(shell, &mut out);
-        print_out(&out)?;
-        return Ok(0);
-    }
-    let cfg = Config::from_args(cli.global)?;
-    if let Command::Url { path, show_token } = &cli.command {
-        let text = commands::url(&cfg, path.as_deref(), *show_token)?;
-        print_out(text.as_bytes())?;
-        return Ok(0);
-    }
-    // One thread drives every connection and write: at these rates the
-    // cross-thread wake-ups of a multi-thread runtime cost more than they
-    // give, and the digests run on their own threads anyway (make bench).
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
-    runtime.block_on(run_async(cfg, cli.command))
-}
-
-async fn run_async(cfg: Config, command: Command) -> Result<i32> {
-    match command {
-        Command::Info { what } => {
-            let client = cfg.client()?;
-            let body = commands::info(&client, &what).await?;
-            print_out(&body)?;
-            // The answer is printed as is; an empty filter still exits 5.
-            Ok(if commands::is_no_results(&body) { 5 } else { 0 })
+/// Runs one command line to completion and returns the process exit code;
+/// an error is shown as one `magedl: error:` line and a hint.
+pub fn run(cli: Cli) -> i32 {
+    match commands::run(cli) {
+        Ok(exit) => exit.code(),
+        Err(e) => {
+            progress::error(&e.to_string());
+            if let Some(hint) = e.hint() {
+                progress::hint(&hint);
+            }
+            e.exit().code()
         }
-        Command::List { filter, format } => {
-            let client = cfg.client()?;
-            let catalog = commands::load_catalog(&client).await?;
-            print_out(commands::list(&catalog, &filter, format)?.as_bytes())?;
-            Ok(0)
-        }
-        Command::Versions => {
-            let client = cfg.client()?;
-            let catalog = commands::load_catalog(&client).await?;
-            print_out(commands::versions(&catalog)?.as_bytes())?;
-            Ok(0)
-        }
-        Command::Download(args) => download::command(&cfg, args).await,
-        Command::Verify(args) => verify::command(&cfg, args).await,
-        Command::Sync(args) => sync::command(&cfg, args).await,
-        Command::Url { .. } | Command::Completions { .. } => unreachable!("handled before"),
     }
 }
 
-/// Writes to standard output; a closed pipe (`magedl list | head`) is not an
-/// error.
-pub fn print_out(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::io("writing to standard output", e)),
+/// Help and version go out as clap renders them; a bad command line becomes
+/// one `magedl: error:` line and a hint, exit 2.
+pub fn usage_error(e: clap::Error) -> i32 {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        _ => {
+            // clap's first paragraph, folded onto one line.
+            let rendered = e.render().to_string();
+            let first = rendered
+                .trim_start()
+                .split("\n\n")
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            progress::error(first.trim_start_matches("error: "));
+            progress::hint("see `magedl --help` (or `magedl COMMAND --help`)");
+            Exit::Usage.code()
+        }
     }
 }

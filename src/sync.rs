@@ -1,187 +1,163 @@
-//! `magedl sync DIR`: the idempotent nightly job. Downloads what is missing
-//! or fails verification, leaves verified files alone, writes SHA256SUMS and a
-//! catalog snapshot, reports (and with --prune removes) files that left the
-//! catalog. `--mirror` lays DIR out like the endpoint itself.
+//! The engine of `magedl sync DIR`, the idempotent nightly job: one job per
+//! selected release (the sha256 recorded last time lets a present file
+//! without a published md5 be kept), then the bookkeeping after the run —
+//! SHA256SUMS, the catalog snapshot or the mirror's `info/` answers, and the
+//! files that left the catalog (removed with `--prune`). Returned, not
+//! printed.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::catalog::{Catalog, Release};
-use crate::cli::SyncArgs;
-use crate::config::Config;
-use crate::download::{self, Ctx, Job, Report, Status};
+use crate::client::Client;
+use crate::download::{self, Job, Report, Status};
 use crate::error::{Error, Result};
-use crate::progress::{self, escape};
 use crate::verify::{self, Expected};
 
 const SUMS: &str = "SHA256SUMS";
 const SNAPSHOT: &str = "catalog.json";
 
-pub async fn command(cfg: &Config, args: SyncArgs) -> Result<i32> {
-    let client = cfg.client()?;
-    let catalog = crate::commands::load_catalog(&client).await?;
-    let filter = crate::commands::filter(&args.filter)?;
-    let selected = catalog.select(&filter);
-    if selected.is_empty() {
-        return Err(Error::NothingMatched(
-            "no release matches the filters".into(),
-        ));
-    }
-    let (files_dir, prefix) = if args.mirror {
-        (args.dir.join("file"), "file/")
-    } else {
-        (args.dir.clone(), "")
-    };
-    let previous = read_sums(&args.dir.join(SUMS));
-    let jobs = sync_jobs(&selected, &previous, prefix);
-    if args.transfer.dry_run {
-        return download::dry_run(&jobs, &files_dir, args.transfer.json, true);
-    }
-    let _lock = download::lock_dir(&args.dir, args.transfer.wait)?;
-    let ctx = Arc::new(Ctx {
-        client: client.clone(),
-        dir: files_dir,
-        segments: args.transfer.segments,
-        resume: true,
-        force: false,
-        verify: true,
-        reporter: progress::reporter(cfg.progress, jobs.len()),
-    });
-    download::install_signal_handlers();
-    let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize, false).await;
-    if crate::cancel::is_cancelled() {
-        print_report(&report, args.transfer.json, cfg.quiet)?;
-        return Ok(130);
-    }
-    let mut sums = merged_sums(&previous, &report, prefix, &args.dir);
-    handle_departures(&previous, &catalog, prefix, &args, &mut sums);
-    write_sums(&args.dir.join(SUMS), &sums)?;
-    write_snapshots(&client, &args, &sums, prefix).await?;
-    let code = report.exit_code();
-    print_report(&report, args.transfer.json, cfg.quiet)?;
-    Ok(code)
+/// Where sync puts things: files directly in DIR, or with `--mirror` under
+/// `DIR/file/` beside `DIR/info/`.
+pub struct Layout {
+    pub dir: PathBuf,
+    pub mirror: bool,
 }
 
-/// One job per selected release; the sha256 recorded last time lets a
-/// present file without a published md5 be kept.
-fn sync_jobs(selected: &[&Release], previous: &BTreeMap<String, String>, prefix: &str) -> Vec<Job> {
-    selected
-        .iter()
-        .map(|r| Job {
-            name: r.file_name.clone(),
-            expected: Expected {
-                md5: r.md5.clone(),
-                sha256: None,
-            },
-            recorded_sha256: previous.get(&format!("{prefix}{}", r.file_name)).cloned(),
-        })
-        .collect()
+impl Layout {
+    /// The directory the files go to.
+    pub fn files_dir(&self) -> PathBuf {
+        if self.mirror {
+            self.dir.join("file")
+        } else {
+            self.dir.clone()
+        }
+    }
+
+    /// A file's path relative to DIR, as SHA256SUMS lists it.
+    fn key(&self, name: &str) -> String {
+        if self.mirror {
+            format!("file/{name}")
+        } else {
+            name.to_string()
+        }
+    }
+
+    /// Previous SHA256SUMS entries, path → sha256 (missing file → empty).
+    pub fn previous_sums(&self) -> BTreeMap<String, String> {
+        let Ok(text) = std::fs::read_to_string(self.dir.join(SUMS)) else {
+            return BTreeMap::new();
+        };
+        verify::parse_checksums(&text)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.sha256?)))
+            .collect()
+    }
+
+    /// One job per selected release.
+    pub fn jobs(&self, selected: &[&Release], previous: &BTreeMap<String, String>) -> Vec<Job> {
+        selected
+            .iter()
+            .map(|r| Job {
+                name: r.file_name.clone(),
+                expected: Expected::from(*r),
+                recorded_sha256: previous.get(&self.key(&r.file_name)).cloned(),
+            })
+            .collect()
+    }
+}
+
+/// A file recorded before that the catalog no longer lists.
+pub struct Departure {
+    pub name: String,
+    /// Removed (`--prune`), or only reported.
+    pub pruned: bool,
+}
+
+/// After the downloads: writes SHA256SUMS and the snapshots, and handles
+/// the files that left the catalog.
+pub async fn record(
+    client: &Client,
+    layout: &Layout,
+    catalog: &Catalog,
+    previous: &BTreeMap<String, String>,
+    report: &Report,
+    prune: bool,
+) -> Result<Vec<Departure>> {
+    let mut sums = merged_sums(layout, previous, report);
+    let departures = departures(layout, previous, catalog, prune, &mut sums);
+    write_sums(&layout.dir.join(SUMS), &sums)?;
+    write_snapshots(client, layout, &sums).await?;
+    Ok(departures)
 }
 
 /// Files recorded before that the catalog no longer lists: reported, or
 /// with --prune removed (with their records).
-fn handle_departures(
+fn departures(
+    layout: &Layout,
     previous: &BTreeMap<String, String>,
     catalog: &Catalog,
-    prefix: &str,
-    args: &SyncArgs,
+    prune: bool,
     sums: &mut BTreeMap<String, String>,
-) {
+) -> Vec<Departure> {
     let current: HashSet<String> = catalog
         .releases
         .iter()
-        .map(|r| format!("{prefix}{}", r.file_name))
+        .map(|r| layout.key(&r.file_name))
         .collect();
-    for gone in previous.keys().filter(|k| !current.contains(*k)) {
-        if args.prune {
-            if let Ok(rel) = download::safe_relative_path(gone) {
-                let _ = std::fs::remove_file(args.dir.join(rel));
+    let mut gone = Vec::new();
+    for name in previous.keys().filter(|k| !current.contains(*k)) {
+        if prune {
+            if let Ok(rel) = download::safe_relative_path(name) {
+                let _ = std::fs::remove_file(layout.dir.join(rel));
             }
-            sums.remove(gone);
-            progress::warn(&format!(
-                "pruned {} (no longer in the catalog)",
-                escape(gone)
-            ));
-        } else {
-            progress::warn(&format!(
-                "{} is no longer in the catalog (--prune removes it)",
-                escape(gone)
-            ));
+            sums.remove(name);
         }
+        gone.push(Departure {
+            name: name.clone(),
+            pruned: prune,
+        });
     }
+    gone
 }
 
 /// The catalog snapshot, or with --mirror the endpoint's info answers.
 async fn write_snapshots(
-    client: &crate::client::Client,
-    args: &SyncArgs,
+    client: &Client,
+    layout: &Layout,
     sums: &BTreeMap<String, String>,
-    prefix: &str,
 ) -> Result<()> {
-    if args.mirror {
+    if layout.mirror {
         let held: HashSet<String> = sums
             .keys()
-            .filter_map(|k| k.strip_prefix(prefix))
+            .filter_map(|k| k.strip_prefix("file/"))
             .map(str::to_string)
             .collect();
-        return write_mirror_info(client, &args.dir, &held).await;
+        return write_mirror_info(client, &layout.dir, &held).await;
     }
     let raw = client
         .get_small(&client.endpoint().info_url(&["json"]))
         .await
         .unwrap_or_default();
     if !raw.is_empty() {
-        atomic_write(&args.dir.join(SNAPSHOT), &raw)?;
+        atomic_write(&layout.dir.join(SNAPSHOT), &raw)?;
     }
     Ok(())
-}
-
-fn print_report(report: &Report, json: bool, quiet: bool) -> Result<()> {
-    download::print_failures(report);
-    if json {
-        let text = serde_json::to_string_pretty(report).expect("serialisable") + "\n";
-        crate::print_out(text.as_bytes())?;
-    }
-    if !quiet {
-        let s = &report.summary;
-        crate::say!(
-            "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
-            s.downloaded,
-            s.skipped,
-            s.failed,
-            progress::human_bytes(s.bytes),
-            s.seconds
-        );
-    }
-    Ok(())
-}
-
-/// Previous SHA256SUMS entries, path → sha256 (missing file → empty).
-fn read_sums(path: &Path) -> BTreeMap<String, String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return BTreeMap::new();
-    };
-    verify::parse_checksums(&text)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| Some((k, v.sha256?)))
-        .collect()
 }
 
 /// The new SHA256SUMS: what this run verified or fetched, plus earlier
 /// records of files still on disk; a failed file's record is dropped, since
 /// its bytes on disk are in doubt. `sha256sum --check --strict` must pass.
 fn merged_sums(
+    layout: &Layout,
     previous: &BTreeMap<String, String>,
     report: &Report,
-    prefix: &str,
-    dir: &Path,
 ) -> BTreeMap<String, String> {
     let mut sums = previous.clone();
     for f in &report.files {
-        let key = format!("{prefix}{}", f.name);
+        let key = layout.key(&f.name);
         match (&f.status, &f.sha256) {
             (Status::Downloaded | Status::Skipped, Some(sha)) => {
                 sums.insert(key, sha.clone());
@@ -192,7 +168,7 @@ fn merged_sums(
         }
     }
     sums.retain(|name, _| {
-        download::safe_relative_path(name).is_ok_and(|rel| dir.join(rel).is_file())
+        download::safe_relative_path(name).is_ok_and(|rel| layout.dir.join(rel).is_file())
     });
     sums
 }
@@ -212,11 +188,7 @@ fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
 /// The endpoint's own answers, with the catalog and the file table narrowed
 /// to the files the mirror holds, so that a client of the mirror is never
 /// offered a file it would get a 404 for.
-async fn write_mirror_info(
-    client: &crate::client::Client,
-    dir: &Path,
-    held: &HashSet<String>,
-) -> Result<()> {
+async fn write_mirror_info(client: &Client, dir: &Path, held: &HashSet<String>) -> Result<()> {
     for what in ["json", "files", "versions", "help"] {
         let url = client.endpoint().info_url(&[what]);
         let body = client.get_small(&url).await?;
@@ -234,7 +206,7 @@ async fn write_mirror_info(
 
 /// The JSON feed without the entries whose `file_name` is not held, in
 /// whatever shape each type had (list, object of lists, object of objects).
-pub fn filter_feed(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
+fn filter_feed(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
     use serde_json::Value;
     let keep = |v: &Value| {
         v.get("file_name")
@@ -262,7 +234,7 @@ pub fn filter_feed(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
 
 /// The `info/files` table without the rows of files not held; the file name
 /// is the last column, found by the header's offset.
-pub fn filter_table(text: &str, held: &HashSet<String>) -> Option<String> {
+fn filter_table(text: &str, held: &HashSet<String>) -> Option<String> {
     let mut lines = text.lines();
     let header = lines.next()?;
     let offset = header.find("File Name")?;
@@ -283,7 +255,7 @@ pub fn filter_table(text: &str, held: &HashSet<String>) -> Option<String> {
 
 /// Writes through a temporary file and a rename: readers see the old or the
 /// new content, never a torn one.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
         .parent()
         .map(Path::to_path_buf)

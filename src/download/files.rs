@@ -7,7 +7,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::progress::escape;
+use crate::text::escape;
 
 /// Checks a catalog or command-line name and returns its path relative to
 /// the output directory. `/` maps to subdirectories only when every part is
@@ -162,55 +162,6 @@ pub fn is_plain_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
-/// The exclusive lock of an output directory, held for the whole run.
-pub struct DirLock {
-    _file: File,
-}
-
-/// Takes `DIR/.magedl.lock`; busy → exit 6, unless `wait`.
-pub fn lock_dir(dir: &Path, wait: bool) -> Result<DirLock> {
-    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
-        return Err(Error::Usage(format!(
-            "output directory {} is not a directory",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| {
-        Error::io(
-            format!("cannot create the output directory {}", dir.display()),
-            e,
-        )
-    })?;
-    let path = dir.join(".magedl.lock");
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(&path)
-        .map_err(|e| {
-            Error::io(
-                format!("output directory {} is not writable", dir.display()),
-                e,
-            )
-        })?;
-    if wait {
-        file.lock()
-            .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
-    } else {
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Busy(dir.to_path_buf())),
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(Error::io(format!("cannot lock {}", path.display()), e));
-            }
-        }
-    }
-    Ok(DirLock { _file: file })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,12 +228,5 @@ mod tests {
         let part = dir.path().join("x.part");
         std::fs::hard_link(&sentinel, &part).unwrap();
         assert!(reopen_part(&part).is_none());
-    }
-
-    #[test]
-    fn a_second_lock_is_busy() {
-        let dir = tempfile::tempdir().unwrap();
-        let _held = lock_dir(dir.path(), false).unwrap();
-        assert_eq!(lock_dir(dir.path(), false).err().unwrap().exit_code(), 6);
     }
 }

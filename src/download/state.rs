@@ -73,10 +73,6 @@ impl State {
         self.segments.iter().map(|s| s.done.min(s.span.len())).sum()
     }
 
-    pub fn is_complete(&self) -> bool {
-        self.segments.iter().all(Segment::is_complete)
-    }
-
     /// The length of the contiguous prefix on disk.
     pub fn contiguous(&self) -> u64 {
         let mut end = 0;

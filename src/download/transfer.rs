@@ -16,10 +16,11 @@ use reqwest::header::{
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
+use super::Ctx;
 use super::files;
 use super::plan::{self, Span};
 use super::state::{self, State};
-use super::{Ctx, cancelled, is_cancelled};
+use crate::cancel::{is_cancelled, receiver as cancelled};
 use crate::client::{Failure, backoff};
 use crate::error::{Error, Result};
 use crate::verify::{Algo, Digests, FollowHasher, Watermark};
@@ -255,9 +256,9 @@ async fn resume_transfer(
         id,
         &format!(
             "resuming {} at {} of {}",
-            crate::progress::escape(&part.display().to_string()),
-            crate::progress::human_bytes(from),
-            crate::progress::human_bytes(st.size)
+            crate::text::escape(&part.display().to_string()),
+            crate::text::human_bytes(from),
+            crate::text::human_bytes(st.size)
         ),
     );
     let shared = Shared::new(ctx, t, file, st, true);

@@ -77,7 +77,10 @@ impl Nginx {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, body).unwrap();
         std::fs::rename(&tmp, &path).unwrap();
-        let md5 = magedl::verify::hex(&md5::Md5::digest(body));
+        let md5: String = md5::Md5::digest(body)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let json = format!(
             r#"{{"ce-full":{{"9.9.9":[{{"name":"{name}","file_name":"{name}","md5":"{md5}"}}]}}}}"#
         );

@@ -1,19 +1,17 @@
-//! The listing commands: `url`, `info`, `list`, `versions`, `completions`,
-//! and the catalog loader the download and sync commands share.
-
-use std::io::Write;
+//! The listing commands: `url`, `info`, `list` and `versions`.
 
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Filter, Kind, Release};
-use crate::cli::{FilterArgs, FilterBy, Format, InfoWhat, Shell};
-use crate::client::Client;
-use crate::config::Config;
-use crate::error::{Error, Result};
-use crate::progress::{escape, warn};
+use super::{client, load_catalog, print_out};
+use crate::catalog::{Catalog, Kind, Release};
+use crate::cli::{FilterArgs, FilterBy, Format, InfoWhat};
+use crate::config::{self, Config};
+use crate::error::{Error, Exit, Result};
+use crate::progress;
+use crate::text::escape;
 
 /// `magedl url [PATH]`.
-pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<String> {
+pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<Exit> {
     let path = path.unwrap_or("info/help");
     if path.split('/').any(|seg| seg == "." || seg == "..") {
         return Err(Error::Usage(format!(
@@ -21,21 +19,31 @@ pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<String>
             escape(path)
         )));
     }
-    let creds = cfg.credentials()?;
+    let mut warnings = Vec::new();
+    let creds = cfg.credentials(&mut warnings);
+    for w in warnings {
+        progress::warn(&w);
+    }
+    let creds = creds?;
     let url = cfg.endpoint.path_url(path);
-    Ok(format!(
+    let text = format!(
         "{}\n",
         cfg.endpoint.display(&url, creds.as_ref(), show_token)
-    ))
+    );
+    print_out(text.as_bytes())?;
+    Ok(Exit::Ok)
 }
 
-/// `magedl info ...`: the server's own answer, as is.
-pub async fn info(client: &Client, what: &InfoWhat) -> Result<Vec<u8>> {
+/// `magedl info ...`: the server's own answer, as is. An empty filter
+/// answer still exits 5.
+pub async fn info(cfg: &Config, what: &InfoWhat) -> Result<Exit> {
+    let client = client(cfg)?;
+    let endpoint = client.endpoint();
     let url = match what {
-        InfoWhat::Help => client.endpoint().info_url(&["help"]),
-        InfoWhat::Files => client.endpoint().info_url(&["files"]),
-        InfoWhat::Versions => client.endpoint().info_url(&["versions"]),
-        InfoWhat::Json => client.endpoint().info_url(&["json"]),
+        InfoWhat::Help => endpoint.info_url(&["help"]),
+        InfoWhat::Files => endpoint.info_url(&["files"]),
+        InfoWhat::Versions => endpoint.info_url(&["versions"]),
+        InfoWhat::Json => endpoint.info_url(&["json"]),
         InfoWhat::Filter { by, value } => {
             if value.trim().is_empty() {
                 return Err(Error::Usage("the filter value is empty".into()));
@@ -47,56 +55,28 @@ pub async fn info(client: &Client, what: &InfoWhat) -> Result<Vec<u8>> {
                     "type"
                 }
             };
-            client.endpoint().info_url(&["filter", by, value])
+            endpoint.info_url(&["filter", by, value])
         }
     };
-    client.get_small(&url).await
+    let body = client.get_small(&url).await?;
+    print_out(&body)?;
+    Ok(if is_no_results(&body) {
+        Exit::NotFound
+    } else {
+        Exit::Ok
+    })
 }
 
-/// The server's way of saying a filter matched nothing (exit 5).
-pub fn is_no_results(body: &[u8]) -> bool {
+/// The server's way of saying a filter matched nothing.
+fn is_no_results(body: &[u8]) -> bool {
     body.trim_ascii() == b"No results found."
 }
 
-/// The catalog from `info/json`, or from the `info/files` text table when
-/// the JSON feed is unavailable. Refusals (401, 403) are not hidden by the
-/// fallback.
-pub async fn load_catalog(client: &Client) -> Result<Catalog> {
-    let json_url = client.endpoint().info_url(&["json"]);
-    let from_json = match client.get_small(&json_url).await {
-        Ok(bytes) => catalog::parse_json(&bytes).map_err(|e| e.to_string()),
-        Err(e @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => return Err(e),
-        Err(e) => Err(e.to_string()),
-    };
-    let catalog = match from_json {
-        Ok(c) => c,
-        Err(why) => {
-            warn(&format!(
-                "the JSON catalog is unavailable ({why}); falling back to the text listing"
-            ));
-            let text = client
-                .get_text(&client.endpoint().info_url(&["files"]))
-                .await?;
-            catalog::parse_table(&text)
-                .map_err(|e| Error::Protocol(format!("cannot read the file listing: {e}")))?
-        }
-    };
-    for w in &catalog.warnings {
-        warn(w);
-    }
-    Ok(catalog)
-}
-
-/// Turns the filter flags into a catalog filter.
-pub fn filter(args: &FilterArgs) -> Result<Filter> {
-    let types = args
-        .types
-        .iter()
-        .map(|t| Kind::parse_filter(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    Filter::new(types, args.version.as_deref(), args.latest, &args.names)
-        .map_err(|e| Error::Usage(e.to_string()))
+/// The catalog, for the listing commands (no progress, warnings shown).
+async fn catalog(cfg: &Config) -> Result<Catalog> {
+    let client = client(cfg)?;
+    let events = progress::reporter(progress::Mode::None, cfg.verbose);
+    load_catalog(&client, &events).await
 }
 
 #[derive(Serialize)]
@@ -110,15 +90,16 @@ struct ListEntry<'a> {
 }
 
 /// `magedl list`.
-pub fn list(catalog: &Catalog, args: &FilterArgs, format: Format) -> Result<String> {
-    let filter = filter(args)?;
+pub async fn list(cfg: &Config, args: &FilterArgs, format: Format) -> Result<Exit> {
+    let filter = config::filter(args)?;
+    let catalog = catalog(cfg).await?;
     let selected = catalog.select(&filter);
     if selected.is_empty() {
         return Err(Error::NothingMatched(
             "no release matches the names and filters".into(),
         ));
     }
-    Ok(match format {
+    let text = match format {
         Format::Json => {
             let entries: Vec<ListEntry<'_>> = selected.iter().map(|r| list_entry(r)).collect();
             let mut s = serde_json::to_string_pretty(&entries).expect("serialisable");
@@ -130,7 +111,9 @@ pub fn list(catalog: &Catalog, args: &FilterArgs, format: Format) -> Result<Stri
             .map(|r| format!("{}\n", escape(&r.file_name)))
             .collect(),
         Format::Table => table(&selected),
-    })
+    };
+    print_out(text.as_bytes())?;
+    Ok(Exit::Ok)
 }
 
 fn list_entry(r: &Release) -> ListEntry<'_> {
@@ -184,30 +167,18 @@ fn table(rows: &[&Release]) -> String {
 }
 
 /// `magedl versions`: every version, newest first.
-pub fn versions(catalog: &Catalog) -> Result<String> {
+pub async fn versions(cfg: &Config) -> Result<Exit> {
+    let catalog = catalog(cfg).await?;
     let versions = catalog.versions();
     if versions.is_empty() {
         return Err(Error::NothingMatched(
             "the catalog lists no versions".into(),
         ));
     }
-    Ok(versions
+    let text: String = versions
         .iter()
         .map(|v| format!("{}\n", escape(v)))
-        .collect())
-}
-
-/// `magedl completions SHELL`.
-pub fn completions(shell: Shell, out: &mut dyn Write) {
-    use clap::CommandFactory;
-    use clap_complete::Shell as S;
-    let shell = match shell {
-        Shell::Bash => S::Bash,
-        Shell::Zsh => S::Zsh,
-        Shell::Fish => S::Fish,
-        Shell::Elvish => S::Elvish,
-        Shell::Powershell => S::PowerShell,
-    };
-    let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(shell, &mut cmd, "magedl", out);
+        .collect();
+    print_out(text.as_bytes())?;
+    Ok(Exit::Ok)
 }

@@ -1,0 +1,105 @@
+//! The handler layer: one file per command. A handler turns its clap
+//! arguments into plain options, calls the engine, and shows the result —
+//! the only code that prints, standard output here and standard error
+//! through the presentation layer (`progress/`).
+
+mod completions;
+mod download;
+mod listing;
+mod report;
+mod sync;
+mod verify;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::catalog::{self, Catalog};
+use crate::cli::{Cli, Command};
+use crate::client::Client;
+use crate::config::Config;
+use crate::error::{Error, Exit, Result};
+use crate::events::Events;
+use crate::progress;
+
+/// Runs one command line to completion.
+pub fn run(cli: Cli) -> Result<Exit> {
+    if let Command::Completions { shell } = cli.command {
+        return completions::run(shell);
+    }
+    let cfg = Config::from_args(cli.global)?;
+    for w in cfg.warnings() {
+        progress::warn(&w);
+    }
+    if let Command::Url { path, show_token } = &cli.command {
+        return listing::url(&cfg, path.as_deref(), *show_token);
+    }
+    // One thread drives every connection and write: at these rates the
+    // cross-thread wake-ups of a multi-thread runtime cost more than they
+    // give, and the digests run on their own threads anyway (make bench).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    runtime.block_on(dispatch(cfg, cli.command))
+}
+
+async fn dispatch(cfg: Config, command: Command) -> Result<Exit> {
+    match command {
+        Command::Info { what } => listing::info(&cfg, &what).await,
+        Command::List { filter, format } => listing::list(&cfg, &filter, format).await,
+        Command::Versions => listing::versions(&cfg).await,
+        Command::Download(args) => download::run(&cfg, args).await,
+        Command::Verify(args) => verify::run(&cfg, args).await,
+        Command::Sync(args) => sync::run(&cfg, args).await,
+        Command::Url { .. } | Command::Completions { .. } => unreachable!("handled before"),
+    }
+}
+
+/// The client for this run, its credentials resolved; warnings about how
+/// they were given are shown.
+fn client(cfg: &Config) -> Result<Client> {
+    let mut warnings = Vec::new();
+    let client = cfg.client(&mut warnings);
+    for w in warnings {
+        progress::warn(&w);
+    }
+    client
+}
+
+/// The catalog, its warnings shown through `events`.
+async fn load_catalog(client: &Client, events: &Arc<dyn Events>) -> Result<Catalog> {
+    let json_url = client.endpoint().info_url(&["json"]);
+    let from_json = match client.get_small(&json_url).await {
+        Ok(bytes) => catalog::parse_json(&bytes).map_err(|e| e.to_string()),
+        Err(e @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => return Err(e),
+        Err(e) => Err(e.to_string()),
+    };
+    let catalog = match from_json {
+        Ok(c) => c,
+        Err(why) => {
+            events.warn(&format!(
+                "the JSON catalog is unavailable ({why}); falling back to the text listing"
+            ));
+            let text = client
+                .get_text(&client.endpoint().info_url(&["files"]))
+                .await?;
+            catalog::parse_table(&text)
+                .map_err(|e| Error::Protocol(format!("cannot read the file listing: {e}")))?
+        }
+    };
+    for w in &catalog.warnings {
+        events.warn(w);
+    }
+    Ok(catalog)
+}
+
+/// Writes to standard output; a closed pipe (`magedl list | head`) is not an
+/// error.
+fn print_out(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::io("writing to standard output", e)),
+    }
+}

@@ -1,0 +1,69 @@
+//! Showing a run's report: one `error:` line per failed file (with its hint,
+//! once), the `--json` report on standard output, and the summary line.
+
+use std::sync::Arc;
+
+use super::print_out;
+use crate::download::{Report, Status};
+use crate::error::Result;
+use crate::events::Events;
+use crate::progress;
+use crate::text::{escape, human_bytes, human_rate, human_secs};
+
+/// One `error:` line per failed file, then each distinct hint once.
+pub fn print_failures(report: &Report) {
+    let mut hints: Vec<&str> = Vec::new();
+    for f in report.files.iter().filter(|f| f.status == Status::Failed) {
+        progress::error(&format!(
+            "{}: {}",
+            escape(&f.name),
+            f.error.as_deref().unwrap_or("failed")
+        ));
+        if let Some(h) = f.hint.as_deref()
+            && !hints.contains(&h)
+        {
+            hints.push(h);
+        }
+    }
+    for h in hints {
+        progress::hint(h);
+    }
+}
+
+/// The `--json` report on standard output.
+pub fn print_json(report: &Report) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(report).expect("serialisable");
+    text.push('\n');
+    print_out(text.as_bytes())
+}
+
+/// `download`'s summary line.
+pub fn download_summary(events: &Arc<dyn Events>, report: &Report) {
+    let s = &report.summary;
+    let unverified = match report.unverified() {
+        0 => String::new(),
+        n => format!(", {n} unverified"),
+    };
+    events.summary(&format!(
+        "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({})",
+        s.downloaded,
+        s.skipped,
+        s.failed,
+        human_bytes(s.bytes),
+        human_secs(s.seconds),
+        human_rate(s.bytes, s.seconds)
+    ));
+}
+
+/// `sync`'s summary line.
+pub fn sync_summary(events: &Arc<dyn Events>, report: &Report) {
+    let s = &report.summary;
+    events.summary(&format!(
+        "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
+        s.downloaded,
+        s.skipped,
+        s.failed,
+        human_bytes(s.bytes),
+        s.seconds
+    ));
+}

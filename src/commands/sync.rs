@@ -1,0 +1,79 @@
+//! `magedl sync DIR`: the nightly job — select, fetch what is missing or
+//! fails verification, then record SHA256SUMS and the snapshots, and show
+//! the files that left the catalog.
+
+use std::sync::Arc;
+
+use super::download::dry_run;
+use super::{client, load_catalog, report};
+use crate::cli::SyncArgs;
+use crate::config::{self, Config};
+use crate::download::{self, Ctx};
+use crate::error::{Error, Exit, Result};
+use crate::progress;
+use crate::sync::{self, Layout};
+use crate::text::escape;
+
+pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
+    let filter = config::filter(&args.filter)?;
+    let events = progress::reporter(cfg.progress, cfg.verbose);
+    let client = client(cfg)?;
+    let catalog = load_catalog(&client, &events).await?;
+    let selected = catalog.select(&filter);
+    if selected.is_empty() {
+        return Err(Error::NothingMatched(
+            "no release matches the filters".into(),
+        ));
+    }
+    let layout = Layout {
+        dir: args.dir.clone(),
+        mirror: args.mirror,
+    };
+    let previous = layout.previous_sums();
+    let jobs = layout.jobs(&selected, &previous);
+    if args.transfer.dry_run {
+        dry_run(&jobs, &layout.files_dir(), args.transfer.json, true)?;
+        return Ok(Exit::Ok);
+    }
+    let _lock = download::lock_dir(&args.dir, args.transfer.wait)?;
+    let ctx = Arc::new(Ctx {
+        client: client.clone(),
+        dir: layout.files_dir(),
+        segments: args.transfer.segments,
+        resume: true,
+        force: false,
+        verify: true,
+        require_checksum: false,
+        reporter: events.clone(),
+    });
+    crate::cancel::install_signal_handlers();
+    let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
+    let finish = |report: &download::Report| -> Result<()> {
+        report::print_failures(report);
+        if args.transfer.json {
+            report::print_json(report)?;
+        }
+        if !cfg.quiet {
+            report::sync_summary(&events, report);
+        }
+        Ok(())
+    };
+    if crate::cancel::is_cancelled() {
+        finish(&report)?;
+        return Ok(Exit::Interrupted);
+    }
+    let departures =
+        sync::record(&client, &layout, &catalog, &previous, &report, args.prune).await?;
+    for gone in departures {
+        let name = escape(&gone.name);
+        if gone.pruned {
+            events.warn(&format!("pruned {name} (no longer in the catalog)"));
+        } else {
+            events.warn(&format!(
+                "{name} is no longer in the catalog (--prune removes it)"
+            ));
+        }
+    }
+    finish(&report)?;
+    Ok(report.exit())
+}

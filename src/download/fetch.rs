@@ -1,0 +1,211 @@
+//! One file of a run: skip it when a verified copy is present, else fetch
+//! it into its partial file, verify, and place it under its final name.
+//! Bytes that fail a known checksum never reach the final name.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{Ctx, FileReport, Job, Status, files, state, transfer};
+use crate::error::{Error, Exit, Result};
+use crate::events::Done;
+use crate::text::escape;
+use crate::verify::{self, Digests, Verified};
+
+fn verified_label(ctx: &Ctx, job: &Job) -> Verified {
+    if ctx.verify {
+        job.expected.strongest()
+    } else {
+        Verified::Unverified
+    }
+}
+
+/// Brings one file to disk and reports how it went. Never panics.
+pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport {
+    let started = Instant::now();
+    let mut report = FileReport {
+        name: job.name.clone(),
+        path: ctx.dir.join(&job.name).display().to_string(),
+        bytes: 0,
+        status: Status::Failed,
+        verified: verified_label(ctx, &job),
+        md5: None,
+        sha256: None,
+        seconds: 0.0,
+        error: None,
+        exit: Exit::Ok,
+        hint: None,
+    };
+    let result = if crate::cancel::is_cancelled() {
+        Err(Error::Interrupted)
+    } else {
+        bring(ctx, id, &job, &mut report).await
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    if let Err(e) = result {
+        report.status = Status::Failed;
+        report.verified = Verified::Unverified;
+        report.bytes = partial_bytes(&ctx.dir, &job.name).unwrap_or(report.bytes);
+        report.exit = e.exit();
+        report.hint = e.hint();
+        report.error = Some(crate::secret::scrub(&e.to_string()));
+        ctx.reporter.done(
+            id,
+            &Done {
+                name: &job.name,
+                bytes: report.bytes,
+                seconds: report.seconds,
+                result: report.error.clone().unwrap_or_default(),
+                sha256: None,
+                ok: false,
+            },
+        );
+    }
+    report
+}
+
+async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) -> Result<()> {
+    // An unsafe name is this file's failure (exit 1), not the run's usage.
+    let rel = files::safe_relative_path(&job.name).map_err(Error::Protocol)?;
+    let final_path = ctx.dir.join(&rel);
+    report.path = final_path.display().to_string();
+    if ctx.verify && ctx.require_checksum && job.expected.is_empty() {
+        return Err(Error::NoChecksum(escape(&job.name)));
+    }
+    if !ctx.force
+        && files::is_plain_file(&final_path)
+        && skip_if_present(ctx, id, job, &final_path, report).await?
+    {
+        return Ok(());
+    }
+    files::ensure_real_dirs(&ctx.dir, &rel)?;
+    let started = Instant::now();
+    ctx.reporter.start(id, &job.name, None, 0);
+    let part = files::part_path(&final_path);
+    let fetched = fetch_verified(ctx, id, job, &part).await?;
+    report.bytes = fetched.size;
+    report.md5 = fetched.digests.md5.clone();
+    report.sha256 = fetched.digests.sha256.clone();
+    files::place(&fetched.file, &part, &final_path)?;
+    state::remove(&state::state_path(&part));
+    report.status = Status::Downloaded;
+    let result = match (ctx.verify, job.expected.strongest()) {
+        (false, _) => "not verified (--no-verify)".into(),
+        (true, Verified::Unverified) => {
+            ctx.reporter.note(
+                id,
+                &format!("{} has no checksum to verify against: unverified", job.name),
+            );
+            "unverified".into()
+        }
+        (true, algo) => format!("{} OK", algo.name()),
+    };
+    ctx.reporter.done(
+        id,
+        &Done {
+            name: &job.name,
+            bytes: fetched.size,
+            seconds: started.elapsed().as_secs_f64(),
+            result,
+            sha256: report.sha256.as_deref(),
+            ok: true,
+        },
+    );
+    Ok(())
+}
+
+/// Fetches into `part` and checks the digests. A resumed file that fails
+/// its checksum is fetched once more from zero: the saved part may predate a
+/// change the validators could not reveal.
+async fn fetch_verified(
+    ctx: &Arc<Ctx>,
+    id: usize,
+    job: &Job,
+    part: &Path,
+) -> Result<transfer::Fetched> {
+    let url = ctx.client.endpoint().file_url(&job.name);
+    let want_md5 = ctx.verify && job.expected.md5.is_some();
+    let checksum_known = ctx.verify && !job.expected.is_empty();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let target = transfer::Target {
+            id,
+            url: &url,
+            part,
+            want_md5,
+            checksum_known,
+        };
+        let fetched = match transfer::fetch(ctx, &target).await {
+            Ok(f) => f,
+            Err(e) => {
+                if !state::state_path(part).exists() {
+                    let _ = std::fs::remove_file(part); // nothing to resume from
+                }
+                return Err(e);
+            }
+        };
+        let checked = if ctx.verify {
+            job.expected.check(&job.name, &fetched.digests)
+        } else {
+            Ok(())
+        };
+        match checked {
+            Ok(()) => return Ok(fetched),
+            Err(e) => {
+                // Bad bytes never reach the final name, and are not kept.
+                let resumed = fetched.resumed_from > 0;
+                drop(fetched);
+                let _ = std::fs::remove_file(part);
+                state::remove(&state::state_path(part));
+                if attempts > 1 || !resumed {
+                    return Err(e);
+                }
+                ctx.reporter
+                    .note(id, &format!("{e}; fetching it again from zero"));
+                ctx.reporter.reset(id, 0);
+            }
+        }
+    }
+}
+
+/// A file already at its final name that verifies is skipped without any
+/// request. Returns true when skipped.
+async fn skip_if_present(
+    ctx: &Arc<Ctx>,
+    id: usize,
+    job: &Job,
+    final_path: &Path,
+    report: &mut FileReport,
+) -> Result<bool> {
+    let path = final_path.to_path_buf();
+    let want_md5 = job.expected.md5.is_some();
+    let hashed = tokio::task::spawn_blocking(move || verify::hash_file(&path, want_md5))
+        .await
+        .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
+        .map_err(|e| Error::io(format!("cannot read {}", final_path.display()), e))?;
+    let (size, digests): (u64, Digests) = hashed;
+    let verified = !ctx.verify || job.present_copy_verifies(&digests);
+    if !verified {
+        ctx.reporter.note(
+            id,
+            &format!(
+                "{} is present but does not verify; downloading it again",
+                job.name
+            ),
+        );
+        return Ok(false);
+    }
+    report.status = Status::Skipped;
+    report.bytes = size;
+    report.md5 = digests.md5;
+    report.sha256 = digests.sha256;
+    Ok(true)
+}
+
+/// How many bytes of a failed file are kept for resuming.
+fn partial_bytes(dir: &Path, name: &str) -> Option<u64> {
+    let rel = files::safe_relative_path(name).ok()?;
+    let part = files::part_path(&dir.join(rel));
+    state::load(&state::state_path(&part)).map(|s| s.bytes_done())
+}

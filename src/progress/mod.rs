@@ -1,0 +1,100 @@
+//! The presentation layer, and the one path to standard error: progress
+//! (indicatif bars on a terminal, plain timestamped lines for cron logs, or
+//! nothing), notes, warnings, `-v` traces, summaries and error lines. While
+//! bars are live, every line is printed above them, so none is overwritten.
+
+mod bars;
+mod lines;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use indicatif::MultiProgress;
+
+use crate::events::{Done, Events};
+use crate::guard::lock;
+use crate::secret::scrub;
+
+pub use bars::Bars;
+pub use lines::Lines;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Bar,
+    Line,
+    None,
+}
+
+/// The bars currently drawn, if any: lines go above them.
+static LIVE: Mutex<Option<MultiProgress>> = Mutex::new(None);
+
+/// Writes one line to standard error, scrubbed of secrets, above live bars
+/// when there are any. Never panics: a closed standard error (a cron job
+/// piping into a logger that died) must not turn into exit 101.
+pub fn line(text: &str) {
+    let text = scrub(text);
+    let live = lock(&LIVE);
+    match live.as_ref() {
+        Some(multi) if !multi.is_hidden() => {
+            let _ = multi.println(&text);
+        }
+        _ => {
+            let _ = writeln!(std::io::stderr(), "{text}");
+        }
+    }
+}
+
+/// `magedl: warning: ...`
+pub fn warn(msg: &str) {
+    line(&format!("magedl: warning: {msg}"));
+}
+
+/// `magedl: error: ...`
+pub fn error(msg: &str) {
+    line(&format!("magedl: error: {msg}"));
+}
+
+/// `magedl: hint: ...`, under an error.
+pub fn hint(msg: &str) {
+    line(&format!("magedl: hint: {msg}"));
+}
+
+fn set_live(multi: Option<MultiProgress>) {
+    *lock(&LIVE) = multi;
+}
+
+/// The reporter for a run: bars, lines or silence. Warnings are always
+/// shown; `-v` traces when `verbose`.
+pub fn reporter(mode: Mode, verbose: bool) -> Arc<dyn Events> {
+    match mode {
+        Mode::Bar => Arc::new(Bars::new(verbose)),
+        Mode::Line => Arc::new(Lines::new(verbose)),
+        Mode::None => Arc::new(Quiet { verbose }),
+    }
+}
+
+/// No progress; warnings, traces when asked for and the summary (the
+/// handler leaves it out under `-q`) still go out.
+pub struct Quiet {
+    verbose: bool,
+}
+
+impl Events for Quiet {
+    fn start(&self, _: usize, _: &str, _: Option<u64>, _: u64) {}
+    fn size_known(&self, _: usize, _: u64) {}
+    fn advance(&self, _: usize, _: u64) {}
+    fn reset(&self, _: usize, _: u64) {}
+    fn note(&self, _: usize, _: &str) {}
+    fn done(&self, _: usize, _: &Done<'_>) {}
+    fn warn(&self, msg: &str) {
+        warn(msg);
+    }
+    fn trace(&self, text: &str) {
+        if self.verbose {
+            line(text);
+        }
+    }
+    fn summary(&self, text: &str) {
+        line(text);
+    }
+}

@@ -1,0 +1,268 @@
+//! Checksums: what a file is expected to hash to (the catalog md5, `--md5`,
+//! `--sha256`, checksum files), the streaming hashers, and the check of files
+//! already on disk behind `magedl verify`, returned as verdicts.
+
+mod checksums;
+mod hasher;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use checksums::{parse_checksum_file, parse_checksums};
+pub use hasher::{FollowHasher, Watermark, hash_file};
+
+use crate::catalog::{Catalog, Release};
+use crate::error::{Error, Result};
+use crate::text::escape;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Algo {
+    Md5,
+    Sha256,
+}
+
+impl Algo {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algo::Md5 => "md5",
+            Algo::Sha256 => "sha256",
+        }
+    }
+}
+
+/// What a report says was checked: the strongest digest, or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verified {
+    Md5,
+    Sha256,
+    Unverified,
+}
+
+impl Verified {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verified::Md5 => "md5",
+            Verified::Sha256 => "sha256",
+            Verified::Unverified => "unverified",
+        }
+    }
+}
+
+/// What a file is expected to hash to. The strongest known value decides.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expected {
+    pub md5: Option<String>,
+    pub sha256: Option<String>,
+}
+
+impl From<&Release> for Expected {
+    /// The catalog's md5 (a release without one expects nothing).
+    fn from(release: &Release) -> Expected {
+        Expected {
+            md5: release.md5.clone(),
+            sha256: None,
+        }
+    }
+}
+
+impl Expected {
+    pub fn is_empty(&self) -> bool {
+        self.md5.is_none() && self.sha256.is_none()
+    }
+
+    /// The algorithm named in the report's `verified` field.
+    pub fn strongest(&self) -> Verified {
+        if self.sha256.is_some() {
+            Verified::Sha256
+        } else if self.md5.is_some() {
+            Verified::Md5
+        } else {
+            Verified::Unverified
+        }
+    }
+
+    /// Compares computed digests; the first mismatch is an error (exit 4).
+    pub fn check(&self, name: &str, got: &Digests) -> Result<()> {
+        let pairs = [
+            (Algo::Sha256, &self.sha256, &got.sha256),
+            (Algo::Md5, &self.md5, &got.md5),
+        ];
+        for (algo, want, have) in pairs {
+            if let Some(want) = want {
+                let have = have.clone().unwrap_or_default();
+                if !want.eq_ignore_ascii_case(&have) {
+                    return Err(Error::ChecksumMismatch {
+                        name: escape(name),
+                        algo: algo.name(),
+                        expected: want.to_ascii_lowercase(),
+                        actual: have,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Digests {
+    pub md5: Option<String>,
+    pub sha256: Option<String>,
+}
+
+/// Validates a hex digest given on the command line.
+pub fn parse_hex(value: &str, algo: Algo) -> Result<String> {
+    let len = match algo {
+        Algo::Md5 => 32,
+        Algo::Sha256 => 64,
+    };
+    let v = value.trim().to_ascii_lowercase();
+    if v.len() != len || !v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::Usage(format!(
+            "--{} expects {len} hex digits, got `{}`",
+            algo.name(),
+            escape(value)
+        )));
+    }
+    Ok(v)
+}
+
+/// Where the expected checksum of a file on disk comes from.
+pub enum Lookup {
+    /// `--sha256`/`--md5`: one file, these values.
+    Single(Expected),
+    /// A checksum file: entries by path relative to its directory, or by
+    /// name.
+    Sums {
+        map: HashMap<String, Expected>,
+        base: PathBuf,
+    },
+    /// The catalog, by file name (a release without an md5 is known but
+    /// unverifiable).
+    Catalog(HashMap<String, Expected>),
+}
+
+impl Lookup {
+    pub fn from_catalog(catalog: &Catalog) -> Lookup {
+        Lookup::Catalog(
+            catalog
+                .releases
+                .iter()
+                .map(|r| {
+                    let base = r.file_name.rsplit('/').next().unwrap_or(&r.file_name);
+                    (base.to_string(), Expected::from(r))
+                })
+                .collect(),
+        )
+    }
+
+    pub fn from_sums_file(path: &Path) -> Result<Lookup> {
+        Ok(Lookup::Sums {
+            map: parse_checksum_file(path)?,
+            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        })
+    }
+
+    fn expected(&self, p: &Path) -> Option<Expected> {
+        match self {
+            Lookup::Single(e) => Some(e.clone()),
+            Lookup::Sums { map, base } => {
+                let as_given = p.to_string_lossy();
+                let as_given = as_given.strip_prefix("./").unwrap_or(&as_given).to_string();
+                let relative = p
+                    .strip_prefix(base)
+                    .ok()
+                    .map(|r| r.to_string_lossy().into_owned());
+                let file_name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+                [Some(as_given), relative, file_name]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|k| map.get(&k).cloned())
+            }
+            Lookup::Catalog(by_name) => {
+                let name = p.file_name()?.to_string_lossy().into_owned();
+                by_name.get(&name).cloned()
+            }
+        }
+    }
+}
+
+/// How one file on disk fared.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// The digests do not match.
+    Failed,
+    /// Not a file, or unreadable (the reason).
+    Unreadable(String),
+    /// Neither the catalog nor the checksum file knows it.
+    Unknown,
+    /// Known, but nothing was published to check it against.
+    Unverified,
+}
+
+/// Checks each file against its expected digests, in order.
+pub async fn check_files(files: &[PathBuf], lookup: &Lookup) -> Vec<(PathBuf, Outcome)> {
+    let mut verdicts = Vec::with_capacity(files.len());
+    for path in files {
+        let outcome = check_one(path, lookup).await;
+        verdicts.push((path.clone(), outcome));
+    }
+    verdicts
+}
+
+async fn check_one(path: &Path, lookup: &Lookup) -> Outcome {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Outcome::Unreadable("not a file".into()),
+        Err(e) => return Outcome::Unreadable(e.to_string()),
+    }
+    let Some(want) = lookup.expected(path) else {
+        return Outcome::Unknown;
+    };
+    if want.is_empty() {
+        return Outcome::Unverified;
+    }
+    let want_md5 = want.md5.is_some();
+    let p = path.to_path_buf();
+    let hashed = tokio::task::spawn_blocking(move || hash_file(&p, want_md5)).await;
+    match hashed {
+        Ok(Ok((_, got))) if want.check("", &got).is_ok() => Outcome::Ok,
+        Ok(Ok(_)) => Outcome::Failed,
+        Ok(Err(e)) => Outcome::Unreadable(e.to_string()),
+        Err(e) => Outcome::Unreadable(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mismatches_name_the_algorithm() {
+        let want = Expected {
+            md5: Some("0".repeat(32)),
+            sha256: None,
+        };
+        let got = Digests {
+            md5: Some("1".repeat(32)),
+            sha256: Some("2".repeat(64)),
+        };
+        let err = want.check("x", &got).unwrap_err();
+        assert_eq!(err.exit(), crate::error::Exit::Checksum);
+        assert!(err.to_string().contains("md5"));
+    }
+
+    #[test]
+    fn the_strongest_digest_names_the_check() {
+        let mut e = Expected::default();
+        assert_eq!(e.strongest(), Verified::Unverified);
+        e.md5 = Some("0".repeat(32));
+        assert_eq!(e.strongest(), Verified::Md5);
+        e.sha256 = Some("0".repeat(64));
+        assert_eq!(e.strongest(), Verified::Sha256);
+    }
+}
