@@ -34,16 +34,30 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_magedl"))
 }
 
-/// The binary with a blank environment for credentials, HOME in `home`.
-pub fn bare(home: &Path, cwd: &Path) -> Command {
-    let mut cmd = Command::new(bin());
+/// The one command factory: the binary with a blank environment for
+/// credentials and proxies, HOME in `home`, run in `cwd`.
+pub fn process(home: &Path, cwd: &Path) -> std::process::Command {
+    scrubbed(bin(), home, cwd)
+}
+
+/// Any program with the environment of [`process`].
+fn scrubbed(
+    program: impl AsRef<std::ffi::OsStr>,
+    home: &Path,
+    cwd: &Path,
+) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
     for var in SCRUBBED {
         cmd.env_remove(var);
     }
-    cmd.env("HOME", home)
-        .env("NO_COLOR", "1")
-        .current_dir(cwd)
-        .timeout(Duration::from_secs(120));
+    cmd.env("HOME", home).env("NO_COLOR", "1").current_dir(cwd);
+    cmd
+}
+
+/// [`process`] as an assert_cmd command, with a timeout.
+pub fn bare(home: &Path, cwd: &Path) -> Command {
+    let mut cmd = Command::from_std(process(home, cwd));
+    cmd.timeout(Duration::from_secs(120));
     cmd
 }
 
@@ -92,23 +106,35 @@ impl Env {
         cmd
     }
 
+    /// The binary aimed at the double with the partner (CE + EE) account, as
+    /// a plain process (for tests that signal it or close its pipes).
+    pub fn ee_process(&self) -> std::process::Command {
+        self.ee_program(bin())
+    }
+
+    fn ee_program(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = scrubbed(program, self.home.path(), self.work());
+        cmd.env("MAGEDL_ENDPOINT", self.srv.base_url())
+            .env("MAGE_ID", EE_USER)
+            .env("MAGE_TOKEN", EE_TOKEN);
+        cmd
+    }
+
     /// Starts magedl in the background with the partner account, so a test
     /// can signal or kill it mid-transfer.
     pub fn spawn_ee(&self, args: &[&str]) -> std::process::Child {
-        std::process::Command::new(bin())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("MAGEDL_ENDPOINT", self.srv.base_url())
-            .env("MAGE_ID", EE_USER)
-            .env("MAGE_TOKEN", EE_TOKEN)
-            .current_dir(self.work())
+        self.ee_process()
             .args(args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap()
+    }
+
+    /// `magedl download ARGS` with the partner account.
+    pub fn download(&self, args: &[&str]) -> std::process::Output {
+        self.ee().arg("download").args(args).output().unwrap()
     }
 
     /// Runs magedl with the partner account and asserts success.
@@ -126,15 +152,10 @@ impl Env {
     /// Runs `sh -c "PRELUDE; exec magedl ARGS"` with the partner account, for
     /// limits a test must set in the child (umask, ulimit).
     pub fn shell_ee(&self, prelude: &str, args: &str) -> std::process::Output {
-        std::process::Command::new("sh")
+        self.ee_program("sh")
             .arg("-c")
             .arg(format!("{prelude}; exec \"$0\" {args}"))
             .arg(bin())
-            .env("HOME", self.home.path())
-            .env("MAGEDL_ENDPOINT", self.srv.base_url())
-            .env("MAGE_ID", EE_USER)
-            .env("MAGE_TOKEN", EE_TOKEN)
-            .current_dir(self.work())
             .output()
             .unwrap()
     }

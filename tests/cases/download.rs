@@ -114,7 +114,7 @@ fn a_wrong_md5_exits_4_and_leaves_no_file() {
     let mut spec = big("bad.bin", 2 * MIB, 3);
     spec.md5 = Md5::Wrong("00000000000000000000000000000000".into());
     let env = env_with(vec![spec]);
-    let out = env.ee().args(["download", "bad.bin"]).output().unwrap();
+    let out = env.download(&["bad.bin"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).contains("checksum mismatch"));
     assert!(!env.work().join("bad.bin").exists());
@@ -127,11 +127,7 @@ fn a_corrupted_body_never_reaches_the_final_name() {
         corrupt: true,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
 }
@@ -142,11 +138,7 @@ fn an_error_body_with_200_is_caught_by_the_checksum() {
         auth_fail: AuthFail::Ok200Text,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
 }
@@ -154,20 +146,12 @@ fn an_error_body_with_200_is_caught_by_the_checksum() {
 #[test]
 fn an_empty_md5_is_reported_unverified_and_require_checksum_refuses_it() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args(["download", "--progress", "line", "Magento-CE-2.0.7.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["--progress", "line", "Magento-CE-2.0.7.tar.gz"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("unverified"));
     std::fs::remove_file(env.work().join("Magento-CE-2.0.7.tar.gz")).unwrap();
     env.srv.clear_requests();
-    let out = env
-        .ee()
-        .args(["download", "--require-checksum", "Magento-CE-2.0.7.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["--require-checksum", "Magento-CE-2.0.7.tar.gz"]);
     assert_eq!(out.status.code(), Some(4));
     assert!(
         env.file_requests().is_empty(),
@@ -257,11 +241,7 @@ fn line_progress_has_no_carriage_returns_or_escape_codes() {
 #[test]
 fn quiet_prints_nothing_on_success() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args(["download", "-q", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["-q", "Magento-CE-2.4.2.tar.gz"]);
     assert!(out.status.success());
     assert_eq!(stderr(&out), "");
     assert_eq!(stdout(&out), "");
@@ -270,11 +250,7 @@ fn quiet_prints_nothing_on_success() {
 #[test]
 fn dry_run_makes_no_file_request() {
     let env = Env::new();
-    let out = env
-        .ee()
-        .args(["download", "--dry-run", "--type", "ce-patch"])
-        .output()
-        .unwrap();
+    let out = env.download(&["--dry-run", "--type", "ce-patch"]);
     assert!(out.status.success());
     assert_eq!(stdout(&out).lines().count(), 4, "{}", stdout(&out));
     assert!(env.file_requests().is_empty());
@@ -284,7 +260,7 @@ fn dry_run_makes_no_file_request() {
 #[test]
 fn a_missing_file_exits_5() {
     let env = Env::new();
-    let out = env.ee().args(["download", "nope.zip"]).output().unwrap();
+    let out = env.download(&["nope.zip"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(!env.work().join("nope.zip").exists());
     assert!(!env.work().join("nope.zip.part").exists());
@@ -350,12 +326,8 @@ fn no_verify_still_reports_the_sha256() {
 #[test]
 fn a_closed_standard_error_is_not_a_crash() {
     let env = env_with(vec![big("e.bin", 4 * MIB, 41)]);
-    let mut child = std::process::Command::new(bin())
-        .env("HOME", env.home.path())
-        .env("MAGEDL_ENDPOINT", env.srv.base_url())
-        .env("MAGE_ID", EE_USER)
-        .env("MAGE_TOKEN", EE_TOKEN)
-        .current_dir(env.work())
+    let mut child = env
+        .ee_process()
         .args(["download", "--progress", "line", "e.bin"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -391,11 +363,7 @@ fn bad_command_lines_are_one_error_line_and_exit_2() {
 fn an_output_dir_that_is_a_file_is_a_usage_error() {
     let env = Env::new();
     std::fs::write(env.work().join("afile"), b"x").unwrap();
-    let out = env
-        .ee()
-        .args(["download", "-o", "afile", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["-o", "afile", "Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not a directory"));
 }

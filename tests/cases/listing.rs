@@ -240,12 +240,8 @@ fn without_the_json_feed_the_text_table_is_used() {
 #[test]
 fn a_broken_pipe_is_not_an_error() {
     let env = Env::new();
-    let mut cmd = std::process::Command::new(bin());
-    cmd.env("MAGEDL_ENDPOINT", env.srv.base_url())
-        .env("MAGE_ID", EE_USER)
-        .env("MAGE_TOKEN", EE_TOKEN)
-        .env("HOME", env.home.path())
-        .args(["list", "--format", "names"])
+    let mut cmd = env.ee_process();
+    cmd.args(["list", "--format", "names"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();

@@ -106,11 +106,7 @@ fn no_resume_discards_partial_data() {
     kill_midway(&env, "n.bin", &["download", "n.bin", "-s", "1", "-q"]);
     env.srv.update(|c| c.throttle_bps = None);
     env.srv.clear_requests();
-    let out = env
-        .ee()
-        .args(["download", "n.bin", "--no-resume", "-q"])
-        .output()
-        .unwrap();
+    let out = env.download(&["n.bin", "--no-resume", "-q"]);
     assert!(out.status.success());
     env.assert_identical("n.bin");
     assert!(env.file_requests().iter().all(|r| r.range.is_none()));
@@ -211,11 +207,7 @@ fn refusals_are_never_retried() {
         status_sequence: vec![(404, None), (404, None)],
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(5));
     assert_eq!(env.file_requests().len(), 1);
 }
@@ -290,7 +282,7 @@ fn sigint_saves_state_and_exits_130() {
     assert_eq!(status.code(), Some(130));
     assert!(env.work().join("i.bin.part.state").exists());
     env.srv.update(|c| c.throttle_bps = None);
-    let out = env.ee().args(["download", "i.bin", "-q"]).output().unwrap();
+    let out = env.download(&["i.bin", "-q"]);
     assert!(out.status.success());
     env.assert_identical("i.bin");
 }

@@ -202,18 +202,10 @@ fn a_second_run_on_the_same_directory_is_busy_or_waits() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert!(stderr(&out).contains("busy"));
-    let out = env
-        .ee()
-        .args(["download", "-q", "--wait", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["-q", "--wait", "Magento-CE-2.4.2.tar.gz"]);
     assert!(out.status.success());
     assert!(first.wait().unwrap().success());
     assert!(env.work().join("l.bin").exists());
@@ -225,11 +217,7 @@ fn a_body_longer_than_announced_never_lands() {
         body_longer_by: 100,
         ..Config::default()
     });
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(!env.work().join("Magento-CE-2.4.2.tar.gz").exists());
 }
@@ -239,11 +227,7 @@ fn a_redirect_loop_ends_in_a_clean_error() {
     let env = Env::new();
     let own = format!("{}file/Magento-CE-2.4.2.tar.gz", env.srv.base_url());
     env.srv.update(|c| c.redirect = Redirect::To(own));
-    let out = env
-        .ee()
-        .args(["download", "Magento-CE-2.4.2.tar.gz"])
-        .output()
-        .unwrap();
+    let out = env.download(&["Magento-CE-2.4.2.tar.gz"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("redirects"), "{}", stderr(&out));
     let hops = env.file_requests().len();
