@@ -874,93 +874,20 @@ impl Catalog {
 mod tests {
     use super::*;
 
-    /// ENDPOINT.md §6.6, verbatim.
-    const FEED: &str = r#"{
-  "ce-full": {
-    "2.4.2": [
-      {"name": "Magento Open Source 2.4.2.tar.gz", "file_name": "Magento-CE-2.4.2.tar.gz", "md5": "b68caf76b354eac34aaec82abc565416"},
-      {"name": "Magento Open Source 2.4.2 with Sample Data.zip", "file_name": "Magento-CE-2.4.2_sample_data.zip", "md5": "7a3f11556eabd743611ce095259fb640"}
-    ],
-    "2.0.7": [
-      {"name": "Magento Community Edition 2.0.7.tar.gz", "file_name": "Magento-CE-2.0.7.tar.gz", "md5": ""}
-    ],
-    "2.0.2": [
-      {"name": "Magento Community Edition 2.0.2 with Sample Data.zip", "file_name": "Magento-CE-2.0.2+sample_data.zip", "md5": "7ee55763d91776b9a0be82a13655ee69"}
-    ],
-    "1.9.1.0": [
-      {"name": "magento-1.9.1.0.tar.gz", "file_name": "magento-1.9.1.0.tar.gz", "md5": "98a0b6e31434aa992bfcde38ca20217f"}
-    ]
-  },
-  "ce-patch": {
-    "2.4.0": [
-      {"name": "MC-35514 hotfix for 2.4.0 (composer)", "file_name": "mc-35514-2.4.0-ce-composer-2020-07-30-05-43-25.patch", "md5": "8e662f810216599a033ef95562e241d4", "ce_versions": ["2.4.0"]}
-    ],
-    "2.1.17": [
-      {"name": "MAGETWO-98833 Admin Dashboard Charts (composer)", "file_name": "MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch", "md5": "4abf751d1e9c9a79570fee8dc350880d", "ce_versions": ["2.1.17", "2.2.8", "2.3.1"]}
-    ],
-    "2.2.8": [
-      {"name": "MAGETWO-98833 Admin Dashboard Charts (composer)", "file_name": "MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch", "md5": "4abf751d1e9c9a79570fee8dc350880d", "ce_versions": ["2.1.17", "2.2.8", "2.3.1"]}
-    ],
-    "2.3.1": [
-      {"name": "MAGETWO-98833 Admin Dashboard Charts (composer)", "file_name": "MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch", "md5": "4abf751d1e9c9a79570fee8dc350880d", "ce_versions": ["2.1.17", "2.2.8", "2.3.1"]}
-    ],
-    "1.9.2.1": [
-      {"name": "SUPEE-6788 for CE 1.9.2.1", "file_name": "PATCH_SUPEE-6788_CE_1.9.2.1_v1.sh", "md5": "2b132461245bb94fe83f41ca0bfb44c6", "ce_versions": ["1.9.2.1"]}
-    ],
-    "1.9.1.0": [
-      {"name": "SUPEE-6788 for CE 1.9.1.0", "file_name": "PATCH_SUPEE-6788_CE_1.9.1.0_v1.sh", "md5": "1eb15c8b09c010d3b8e13a408b69ee37", "ce_versions": ["1.9.1.0"]}
-    ]
-  },
-  "ee-full": {
-    "2.3.4": [
-      {"name": "Magento Commerce 2.3.4.zip", "file_name": "Magento-EE-2.3.4-2020-01-22-11-32-19.zip", "md5": "93397ca14b7aca013ced4b700fd1b5ab"}
-    ],
-    "2.0.4": [
-      {"name": "Magento Enterprise Edition - version 2.0.4.zip", "file_name": "Magento-EE-2.0.4.zip", "md5": "291780497919ef488d149dcc8fd44861"}
-    ]
-  },
-  "ee-patch": {
-    "1.13.1.0": [
-      {"name": "SUPEE-1533 for EE 1.13.x", "file_name": "PATCH_SUPEE-1533_EE_1.13.x_v1.sh", "md5": "7d60259a45f1b30dccf89b841dee7de6", "ee_versions": ["1.13.0.0", "1.13.0.1", "1.13.0.2", "1.13.1.0"]}
-    ]
-  },
-  "other": [
-    {"name": "PHP 7.2 support for CE 1.9.3.0", "file_name": "PATCH-1.9.3.0_PHP7-2018-09-13-07-59-59.2_v2", "md5": "574ae7bcb2a48853866823960d8a2949"}
-  ]
-}"#;
+    /// The endpoint's documented `info/json` example: every type shape but the
+    /// object of single entries, and a patch listed under three versions.
+    const FEED: &str = include_str!("../tests/fixtures/info_json.json");
 
-    /// ENDPOINT.md §6.4 `info/files` body, byte for byte (trailing newline included).
-    const INFO_FILES: &str = "File Description                                              File Type                           Md5 Hash                                  Publication Date             Version           File Name
--------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-Magento Open Source 2.4.2.tar.gz                              Community Edition - Full            b68caf76b354eac34aaec82abc565416          2021-02-09 10:00:00          2.4.2             Magento-CE-2.4.2.tar.gz
-Magento Open Source 2.4.2 with Sample Data.zip                Community Edition - Full            7a3f11556eabd743611ce095259fb640          2021-02-09 10:05:00          2.4.2             Magento-CE-2.4.2_sample_data.zip
-Magento Community Edition 2.0.7.tar.gz                        Community Edition - Full                                                      2016-05-27 09:00:00          2.0.7             Magento-CE-2.0.7.tar.gz
-Magento Community Edition 2.0.2 with Sample Data.zip          Community Edition - Full            7ee55763d91776b9a0be82a13655ee69          2016-01-28 06:33:00          2.0.2             Magento-CE-2.0.2+sample_data.zip
-magento-1.9.1.0.tar.gz                                        Community Edition - Full            98a0b6e31434aa992bfcde38ca20217f          2014-11-24 12:00:00          1.9.1.0           magento-1.9.1.0.tar.gz
-MC-35514 hotfix for 2.4.0 (composer)                          Community Edition - Patch           8e662f810216599a033ef95562e241d4          2020-07-30 05:43:25          2.4.0             mc-35514-2.4.0-ce-composer-2020-07-30-05-43-25.patch
-MAGETWO-98833 Admin Dashboard Charts (composer)               Community Edition - Patch           4abf751d1e9c9a79570fee8dc350880d          2019-04-15 04:37:48          2.1.17            MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch
-MAGETWO-98833 Admin Dashboard Charts (composer)               Community Edition - Patch           4abf751d1e9c9a79570fee8dc350880d          2019-04-15 04:37:48          2.2.8             MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch
-MAGETWO-98833 Admin Dashboard Charts (composer)               Community Edition - Patch           4abf751d1e9c9a79570fee8dc350880d          2019-04-15 04:37:48          2.3.1             MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch
-SUPEE-6788 for CE 1.9.2.1                                     Community Edition - Patch           2b132461245bb94fe83f41ca0bfb44c6          2015-10-27 00:00:00          1.9.2.1           PATCH_SUPEE-6788_CE_1.9.2.1_v1.sh
-SUPEE-6788 for CE 1.9.1.0                                     Community Edition - Patch           1eb15c8b09c010d3b8e13a408b69ee37          2015-10-27 00:00:00          1.9.1.0           PATCH_SUPEE-6788_CE_1.9.1.0_v1.sh
-Magento Commerce 2.3.4.zip                                    Enterprise Edition - Full           93397ca14b7aca013ced4b700fd1b5ab          2020-01-28 00:00:00          2.3.4             Magento-EE-2.3.4-2020-01-22-11-32-19.zip
-Magento Enterprise Edition - version 2.0.4.zip                Enterprise Edition - Full           291780497919ef488d149dcc8fd44861          2016-03-31 00:00:00          2.0.4             Magento-EE-2.0.4.zip
-SUPEE-1533 for EE 1.13.x                                      Enterprise Edition - Patch          7d60259a45f1b30dccf89b841dee7de6          2014-10-03 00:00:00          1.13.1.0          PATCH_SUPEE-1533_EE_1.13.x_v1.sh
-PHP 7.2 support for CE 1.9.3.0                                Other                               574ae7bcb2a48853866823960d8a2949          2018-09-13 07:59:59                            PATCH-1.9.3.0_PHP7-2018-09-13-07-59-59.2_v2
-";
+    /// The documented `info/files` body of the same catalogue, byte for byte.
+    const INFO_FILES: &str = include_str!("../tests/fixtures/info_files.txt");
 
-    /// ENDPOINT.md §6.4 `info/filter/version/2.0.*` body.
-    const FILTER_2_0: &str = "File Description                                              File Type                          Md5 Hash                                  Publication Date             Version          File Name
--------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
-Magento Community Edition 2.0.7.tar.gz                        Community Edition - Full                                                     2016-05-27 09:00:00          2.0.7            Magento-CE-2.0.7.tar.gz
-Magento Community Edition 2.0.2 with Sample Data.zip          Community Edition - Full           7ee55763d91776b9a0be82a13655ee69          2016-01-28 06:33:00          2.0.2            Magento-CE-2.0.2+sample_data.zip
-Magento Enterprise Edition - version 2.0.4.zip                Enterprise Edition - Full          291780497919ef488d149dcc8fd44861          2016-03-31 00:00:00          2.0.4            Magento-EE-2.0.4.zip
-";
+    /// The documented `info/filter/version/2.0.*` body.
+    const FILTER_2_0: &str = include_str!("../tests/fixtures/filter_version_2.0.txt");
 
     const MAGETWO: &str = "MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch";
     const OTHER_FILE: &str = "PATCH-1.9.3.0_PHP7-2018-09-13-07-59-59.2_v2";
 
-    /// (kind, file name, md5) of the §6.4 catalogue, in category then feed order.
+    /// (kind, file name, md5) of the fixture catalogue, in category then feed order.
     const EXPECTED: [(Kind, &str, Option<&str>); 13] = [
         (
             Kind::CeFull,
@@ -1026,7 +953,7 @@ Magento Enterprise Edition - version 2.0.4.zip                Enterprise Edition
     ];
 
     fn feed() -> Catalog {
-        parse_json(FEED.as_bytes()).expect("§6.6 feed parses")
+        parse_json(FEED.as_bytes()).expect("the fixture feed parses")
     }
 
     fn names(releases: &[&Release]) -> Vec<String> {
