@@ -14,6 +14,9 @@ pub(super) const INFO_FILES: &str = include_str!("../../tests/fixtures/info_file
 /// The documented `info/filter/version/2.0.*` body.
 pub(super) const FILTER_2_0: &str = include_str!("../../tests/fixtures/filter_version_2.0.txt");
 
+/// The endpoint's body for a listing with no rows.
+pub(super) const EMPTY_LISTING: &str = include_str!("../../tests/fixtures/no_results.txt");
+
 pub(super) const MAGETWO: &str = "MAGETWO-98833_composer_patch-2019-04-15-04-37-48.patch";
 pub(super) const OTHER_FILE: &str = "PATCH-1.9.3.0_PHP7-2018-09-13-07-59-59.2_v2";
 

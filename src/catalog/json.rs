@@ -1,4 +1,7 @@
-//! `info/json`: the endpoint's JSON catalogue, parsed into a [`Catalog`].
+//! `info/json`: the endpoint's JSON catalogue, parsed into a [`Catalog`], and narrowed
+//! to the files a mirror holds.
+
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -155,6 +158,37 @@ impl Builder {
             md5,
         });
     }
+}
+
+/// The `info/json` body without the entries whose `file_name` is not in `held`, in
+/// whatever shape each type had (list, object of lists, object of objects); a version
+/// key whose list empties is dropped. This is what `sync --mirror` serves, so that a
+/// client of the mirror is never offered a file it would get a 404 for.
+///
+/// `None` when the body is not a JSON object.
+pub fn narrow_json(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
+    let keep = |v: &Value| {
+        v.get("file_name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| held.contains(n))
+    };
+    let mut feed: Value = serde_json::from_slice(raw).ok()?;
+    for kind in feed.as_object_mut()?.values_mut() {
+        match kind {
+            Value::Array(list) => list.retain(keep),
+            Value::Object(map) => {
+                map.retain(|_, v| match v {
+                    Value::Array(list) => {
+                        list.retain(keep);
+                        !list.is_empty()
+                    }
+                    other => keep(other),
+                });
+            }
+            _ => {}
+        }
+    }
+    serde_json::to_vec_pretty(&feed).ok()
 }
 
 #[cfg(test)]
@@ -399,5 +433,91 @@ mod tests {
         assert_eq!(parse_json(b"{}").unwrap(), Catalog::default());
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), b"{\"other\": []}"].concat();
         assert_eq!(parse_json(&with_bom).unwrap(), Catalog::default());
+    }
+
+    fn held(names: &[&str]) -> HashSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn narrowed(raw: &[u8], names: &[&str]) -> Value {
+        let out = narrow_json(raw, &held(names)).expect("a JSON object narrows");
+        serde_json::from_slice(&out).expect("the narrowed feed is JSON")
+    }
+
+    #[test]
+    fn narrow_json_keeps_only_held_files_of_the_fixture_feed() {
+        let original: Value = serde_json::from_str(FEED).unwrap();
+        let got = narrowed(FEED.as_bytes(), &[MAGETWO, OTHER_FILE]);
+        // Every type key stays; version keys whose list emptied are gone.
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            keys(&got),
+            strings(&["ce-full", "ce-patch", "ee-full", "ee-patch", "other"])
+        );
+        for kind in ["ce-full", "ee-full", "ee-patch"] {
+            assert_eq!(got[kind], serde_json::json!({}), "{kind}");
+        }
+        let mut versions = keys(&got["ce-patch"]);
+        versions.sort();
+        assert_eq!(versions, strings(&["2.1.17", "2.2.8", "2.3.1"]));
+        // The kept entries are untouched, field for field.
+        for v in &versions {
+            assert_eq!(got["ce-patch"][v], original["ce-patch"][v], "{v}");
+        }
+        assert_eq!(got["other"], original["other"]);
+        // What a mirror client parses from it: exactly the held files.
+        let catalog = parse_json(&serde_json::to_vec(&got).unwrap()).unwrap();
+        assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+        let mut files: Vec<_> = catalog
+            .releases
+            .iter()
+            .map(|r| r.file_name.as_str())
+            .collect();
+        files.sort();
+        assert_eq!(files, vec![MAGETWO, OTHER_FILE]);
+        assert_eq!(
+            catalog.find(MAGETWO).unwrap(),
+            feed().find(MAGETWO).unwrap()
+        );
+    }
+
+    #[test]
+    fn narrow_json_in_every_shape() {
+        let raw = br#"{
+            "ce-full": [{"file_name": "a.zip"}, {"file_name": "b.zip"}, {"name": "no file name"}],
+            "ce-patch": {"2.4.1": [{"file_name": "p1"}, {"file_name": "a.zip"}], "2.4.2": [{"file_name": "p2"}]},
+            "other": {"1.9.3.0": {"file_name": "b.zip", "md5": ""}, "tools.zip": {"file_name": "tools.zip"}},
+            "ee-full": null
+        }"#;
+        let got = narrowed(raw, &["a.zip", "b.zip"]);
+        assert_eq!(
+            got,
+            serde_json::json!({
+                "ce-full": [{"file_name": "a.zip"}, {"file_name": "b.zip"}],
+                "ce-patch": {"2.4.1": [{"file_name": "a.zip"}]},
+                "other": {"1.9.3.0": {"file_name": "b.zip", "md5": ""}},
+                "ee-full": null
+            })
+        );
+        // Nothing held: every list and object empties, values of other shapes stay.
+        assert_eq!(
+            narrowed(raw, &[]),
+            serde_json::json!({"ce-full": [], "ce-patch": {}, "other": {}, "ee-full": null})
+        );
+        assert_eq!(
+            parse_json(&narrow_json(FEED.as_bytes(), &held(&[])).unwrap()).unwrap(),
+            Catalog::default()
+        );
+    }
+
+    #[test]
+    fn narrow_json_gives_up_on_anything_but_an_object() {
+        for body in ["", "[]", "42", "null", "{", "<html>Unauthorized</html>"] {
+            assert_eq!(
+                narrow_json(body.as_bytes(), &held(&["a"])),
+                None,
+                "{body:?}"
+            );
+        }
     }
 }

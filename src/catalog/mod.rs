@@ -16,7 +16,10 @@
 //! * ordering versions naturally ([`compare_versions`], `version.rs`: `2.4.10 > 2.4.9`,
 //!   `2.4.7-p3 > 2.4.7 > 2.4.7-rc1`);
 //! * selecting releases with the CLI filters (`--type`, `--version GLOB`, `--latest`,
-//!   name globs) through [`Filter`] and [`Catalog::select`] (`select.rs`).
+//!   name globs) through [`Filter`] and [`Catalog::select`] (`select.rs`);
+//! * narrowing the endpoint's `info/json` and `info/files` bodies to the files a
+//!   `sync --mirror` directory holds ([`narrow_json`], [`narrow_table`]), beside the
+//!   parser of each format.
 //!
 //! Problems that do not prevent using the rest of the catalogue (an entry without a file
 //! name, conflicting checksums, a value of an unexpected shape) end up as human-readable
@@ -33,9 +36,9 @@ mod fixtures;
 use std::collections::HashMap;
 use std::fmt;
 
-pub use json::parse_json;
+pub use json::{narrow_json, parse_json};
 pub use select::Filter;
-pub use table::parse_table;
+pub use table::{narrow_table, parse_table};
 pub use version::compare_versions;
 
 use version::sort_versions_desc;

@@ -1,5 +1,7 @@
 //! `info/files` and `info/filter/...`: the endpoint's fixed-width text tables,
-//! parsed into a [`Catalog`].
+//! parsed into a [`Catalog`], and narrowed to the files a mirror holds.
+
+use std::collections::HashSet;
 
 use super::{Builder, Catalog, CatalogError, Kind, Release, normalize_md5, one_line};
 
@@ -157,6 +159,31 @@ fn clean_cell(cell: &str) -> &str {
     let cell = cell.strip_prefix('|').unwrap_or(cell);
     let cell = cell.strip_suffix('|').unwrap_or(cell);
     cell.trim()
+}
+
+/// The `info/files` table without the rows of files not in `held` (what `sync --mirror`
+/// serves); the file name is the last column, found by the header's offset. The header
+/// and the rule under it are kept; when no row is left the body is `No results found.`,
+/// as the endpoint answers an empty listing.
+///
+/// `None` when the text has no header line with a `File Name` column and a rule.
+pub fn narrow_table(text: &str, held: &HashSet<String>) -> Option<String> {
+    let mut lines = text.lines();
+    let header = lines.next()?;
+    let offset = header.find("File Name")?;
+    let rule = lines.next()?;
+    let rows: Vec<&str> = lines
+        .filter(|row| row.get(offset..).is_some_and(|n| held.contains(n.trim())))
+        .collect();
+    if rows.is_empty() {
+        return Some(format!("{NO_RESULTS}\n"));
+    }
+    let mut out = format!("{header}\n{rule}\n");
+    for row in rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -326,5 +353,62 @@ short
         for offset in 0..20 {
             let _ = cut_row("aé日本語b", &[0, offset, offset + 1]);
         }
+    }
+
+    fn held(names: &[&str]) -> HashSet<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn narrow_table_keeps_header_rule_and_held_rows() {
+        let got = narrow_table(INFO_FILES, &held(&[MAGETWO, OTHER_FILE])).unwrap();
+        let lines: Vec<&str> = INFO_FILES.lines().collect();
+        let want: Vec<&str> = lines[..2]
+            .iter()
+            .chain(
+                lines
+                    .iter()
+                    .filter(|l| l.ends_with(MAGETWO) || l.ends_with(OTHER_FILE)),
+            )
+            .copied()
+            .collect();
+        assert_eq!(want.len(), 2 + 3 + 1, "MAGETWO has three rows");
+        assert_eq!(got, want.join("\n") + "\n");
+        // A mirror client parses exactly the held files from it.
+        let table = parse_table(&got).unwrap();
+        assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+        assert_eq!(
+            names(&table.releases.iter().collect::<Vec<_>>()),
+            strings(&[MAGETWO, OTHER_FILE])
+        );
+        assert_eq!(
+            table.find(MAGETWO).unwrap().versions,
+            strings(&["2.3.1", "2.2.8", "2.1.17"])
+        );
+        // Everything held: the table comes back unchanged.
+        let all: Vec<&str> = EXPECTED.iter().map(|&(_, name, _)| name).collect();
+        assert_eq!(narrow_table(INFO_FILES, &held(&all)).unwrap(), INFO_FILES);
+    }
+
+    #[test]
+    fn narrow_table_with_nothing_held_says_no_results() {
+        for held in [
+            held(&[]),
+            held(&["not-in-the-table.zip", "Magento-CE-2.4.2"]),
+        ] {
+            let got = narrow_table(INFO_FILES, &held).unwrap();
+            assert_eq!(got, EMPTY_LISTING);
+            assert_eq!(parse_table(&got).unwrap(), Catalog::default());
+        }
+    }
+
+    #[test]
+    fn narrow_table_gives_up_without_header_and_rule() {
+        let held = held(&["a"]);
+        assert_eq!(narrow_table("", &held), None);
+        assert_eq!(narrow_table("<html>Access denied</html>\n", &held), None);
+        assert_eq!(narrow_table(EMPTY_LISTING, &held), None);
+        let header = INFO_FILES.lines().next().unwrap();
+        assert_eq!(narrow_table(header, &held), None);
     }
 }
