@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, Release};
+use crate::catalog::{self, Catalog, Release};
 use crate::client::Client;
 use crate::download::{self, Job, Report, Status};
 use crate::error::{Error, Result};
@@ -193,8 +193,8 @@ async fn write_mirror_info(client: &Client, dir: &Path, held: &HashSet<String>) 
         let url = client.endpoint().info_url(&[what]);
         let body = client.get_small(&url).await?;
         let body = match what {
-            "json" => filter_feed(&body, held).unwrap_or(body),
-            "files" => filter_table(&String::from_utf8_lossy(&body), held)
+            "json" => catalog::narrow_json(&body, held).unwrap_or(body),
+            "files" => catalog::narrow_table(&String::from_utf8_lossy(&body), held)
                 .map(String::into_bytes)
                 .unwrap_or(body),
             _ => body,
@@ -202,55 +202,6 @@ async fn write_mirror_info(client: &Client, dir: &Path, held: &HashSet<String>) 
         atomic_write(&dir.join("info").join(what), &body)?;
     }
     Ok(())
-}
-
-/// The JSON feed without the entries whose `file_name` is not held, in
-/// whatever shape each type had (list, object of lists, object of objects).
-fn filter_feed(raw: &[u8], held: &HashSet<String>) -> Option<Vec<u8>> {
-    use serde_json::Value;
-    let keep = |v: &Value| {
-        v.get("file_name")
-            .and_then(Value::as_str)
-            .is_some_and(|n| held.contains(n))
-    };
-    let mut feed: Value = serde_json::from_slice(raw).ok()?;
-    for kind in feed.as_object_mut()?.values_mut() {
-        match kind {
-            Value::Array(list) => list.retain(keep),
-            Value::Object(map) => {
-                map.retain(|_, v| match v {
-                    Value::Array(list) => {
-                        list.retain(keep);
-                        !list.is_empty()
-                    }
-                    other => keep(other),
-                });
-            }
-            _ => {}
-        }
-    }
-    serde_json::to_vec_pretty(&feed).ok()
-}
-
-/// The `info/files` table without the rows of files not held; the file name
-/// is the last column, found by the header's offset.
-fn filter_table(text: &str, held: &HashSet<String>) -> Option<String> {
-    let mut lines = text.lines();
-    let header = lines.next()?;
-    let offset = header.find("File Name")?;
-    let rule = lines.next()?;
-    let rows: Vec<&str> = lines
-        .filter(|row| row.get(offset..).is_some_and(|n| held.contains(n.trim())))
-        .collect();
-    if rows.is_empty() {
-        return Some("No results found.\n".into());
-    }
-    let mut out = format!("{header}\n{rule}\n");
-    for row in rows {
-        out.push_str(row);
-        out.push('\n');
-    }
-    Some(out)
 }
 
 /// Writes through a temporary file and a rename: readers see the old or the

@@ -5,37 +5,8 @@ use crate::{Body, FileSpec, Md5, OtherShape};
 /// Categories in listing / feed order.
 pub(crate) const CATEGORIES: [&str; 5] = ["ce-full", "ce-patch", "ee-full", "ee-patch", "other"];
 
-pub(crate) const HELP: &str = r#"Downloads Usage:
-  [wget|curl -O] https://MAG_ID:TOKEN@www.magentocommerce.com/products/downloads/file/[FILENAME]
-
-Info Usage:
-  curl https://MAG_ID:TOKEN@www.magentocommerce.com/products/downloads/info/[OPTION]/[PARAMS]
-
-Options:
-
-  help          This help
-  files         List of all available files for download
-  versions      Versions list
-  filter        Filtered list of all available files for download (see "Filter Options" for usage)
-  json          The JSON feed of all available files
-
-Filter Params:
-
-  version       Shows files by version number. You can use wildcard.
-                Example: /downloads/info/filter/version/1.9.2.1
-                Example: /downloads/info/filter/version/1.9.*
-
-  type          Shows files by file type:
-
-                ce-full     - Community Edition - Full
-                ee-full     - Enterprise Edition - Full
-                ce-patch    - Community Edition - Patch
-                ee-patch    - Enterprise Edition - Patch
-                other       - Other
-
-                Example: /downloads/info/filter/type/ce-full
-
-"#;
+/// The `info/help` body; the same file the tests compare the route against.
+pub(crate) const HELP: &str = include_str!("../../fixtures/info_help.txt");
 
 pub(crate) const NO_RESULTS: &str = "No results found.\n";
 

@@ -130,23 +130,26 @@ fn text_routes_match_spec_fixtures_byte_for_byte() {
     let srv = Server::start(Config::default());
     let files = get(&srv, "info/files", Some(CE), &[]);
     assert_eq!(files.status, 200);
-    assert_eq!(files.text(), include_str!("fixtures/info_files.txt"));
+    assert_eq!(files.text(), include_str!("../../fixtures/info_files.txt"));
     let f = get(&srv, "info/filter/version/2.0.*", Some(CE), &[]);
-    assert_eq!(f.text(), include_str!("fixtures/filter_version_2.0.txt"));
+    assert_eq!(
+        f.text(),
+        include_str!("../../fixtures/filter_version_2.0.txt")
+    );
     let none = get(&srv, "info/filter/version/1.0.0.0", Some(CE), &[]);
     assert_eq!(
         (none.status, none.text()),
         (200, "No results found.\n".to_string())
     );
     let v = get(&srv, "info/versions/", Some(CE), &[]);
-    assert_eq!(v.text(), include_str!("fixtures/versions.txt"));
+    assert_eq!(v.text(), include_str!("../../fixtures/versions.txt"));
     let h = get(&srv, "info/help", Some(CE), &[]);
-    assert_eq!(h.text(), include_str!("fixtures/info_help.txt"));
+    assert_eq!(h.text(), include_str!("../../fixtures/info_help.txt"));
     let j = get(&srv, "info/json/info/json/", Some(CE), &[]);
     assert_eq!(j.header("content-type"), Some("application/json"));
     let got: serde_json::Value = serde_json::from_slice(&j.body).unwrap();
     let want: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/info_json.json")).unwrap();
+        serde_json::from_str(include_str!("../../fixtures/info_json.json")).unwrap();
     assert_eq!(got, want);
     // filters
     assert!(
