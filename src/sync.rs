@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{self, Catalog, Release};
+use crate::catalog::{self, Catalog, Loaded, Release};
 use crate::client::Client;
 use crate::download::{self, Job, Report, Status};
 use crate::error::{Error, Result};
@@ -81,15 +81,15 @@ pub struct Departure {
 pub async fn record(
     client: &Client,
     layout: &Layout,
-    catalog: &Catalog,
+    loaded: &Loaded,
     previous: &BTreeMap<String, String>,
     report: &Report,
     prune: bool,
 ) -> Result<Vec<Departure>> {
     let mut sums = merged_sums(layout, previous, report);
-    let departures = departures(layout, previous, catalog, prune, &mut sums);
+    let departures = departures(layout, previous, &loaded.catalog, prune, &mut sums);
     write_sums(&layout.dir.join(SUMS), &sums)?;
-    write_snapshots(client, layout, &sums).await?;
+    write_snapshots(client, layout, loaded.json.as_deref(), &sums).await?;
     Ok(departures)
 }
 
@@ -123,10 +123,12 @@ fn departures(
     gone
 }
 
-/// The catalog snapshot, or with --mirror the endpoint's info answers.
+/// The catalog snapshot (the `info/json` body the run acted on), or with
+/// --mirror the endpoint's info answers.
 async fn write_snapshots(
     client: &Client,
     layout: &Layout,
+    json: Option<&[u8]>,
     sums: &BTreeMap<String, String>,
 ) -> Result<()> {
     if layout.mirror {
@@ -135,16 +137,12 @@ async fn write_snapshots(
             .filter_map(|k| k.strip_prefix("file/"))
             .map(str::to_string)
             .collect();
-        return write_mirror_info(client, &layout.dir, &held).await;
+        return write_mirror_info(client, &layout.dir, json, &held).await;
     }
-    let raw = client
-        .get_small(&client.endpoint().info_url(&["json"]))
-        .await
-        .unwrap_or_default();
-    if !raw.is_empty() {
-        atomic_write(&layout.dir.join(SNAPSHOT), &raw)?;
+    match json {
+        Some(raw) => atomic_write(&layout.dir.join(SNAPSHOT), raw),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The new SHA256SUMS: what this run verified or fetched, plus earlier
@@ -188,12 +186,20 @@ fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
 /// The endpoint's own answers, with the catalog and the file table narrowed
 /// to the files the mirror holds, so that a client of the mirror is never
 /// offered a file it would get a 404 for.
-async fn write_mirror_info(client: &Client, dir: &Path, held: &HashSet<String>) -> Result<()> {
-    for what in ["json", "files", "versions", "help"] {
+async fn write_mirror_info(
+    client: &Client,
+    dir: &Path,
+    json: Option<&[u8]>,
+    held: &HashSet<String>,
+) -> Result<()> {
+    if let Some(raw) = json {
+        let narrowed = catalog::narrow_json(raw, held).unwrap_or_else(|| raw.to_vec());
+        atomic_write(&dir.join("info").join("json"), &narrowed)?;
+    }
+    for what in ["files", "versions", "help"] {
         let url = client.endpoint().info_url(&[what]);
         let body = client.get_small(&url).await?;
         let body = match what {
-            "json" => catalog::narrow_json(&body, held).unwrap_or(body),
             "files" => catalog::narrow_table(&String::from_utf8_lossy(&body), held)
                 .map(String::into_bytes)
                 .unwrap_or(body),

@@ -1,6 +1,7 @@
 //! The release catalogue: what the downloads endpoint offers and how to pick from it.
 //!
-//! This folder is pure (no I/O). It is responsible for
+//! Everything here is pure but `load.rs`, the one place that fetches. The folder is
+//! responsible for
 //!
 //! * the model ([`Kind`], [`Release`], [`Catalog`], [`CatalogError`]) and merging the
 //!   several entries a file can have (one per version it belongs to) into a single
@@ -19,13 +20,15 @@
 //!   name globs) through [`Filter`] and [`Catalog::select`] (`select.rs`);
 //! * narrowing the endpoint's `info/json` and `info/files` bodies to the files a
 //!   `sync --mirror` directory holds ([`narrow_json`], [`narrow_table`]), beside the
-//!   parser of each format.
+//!   parser of each format;
+//! * loading: `info/json`, or the text table when the feed is unavailable ([`load()`]).
 //!
 //! Problems that do not prevent using the rest of the catalogue (an entry without a file
 //! name, conflicting checksums, a value of an unexpected shape) end up as human-readable
 //! lines in [`Catalog::warnings`] instead of errors.
 
 mod json;
+mod load;
 mod select;
 mod table;
 mod version;
@@ -37,6 +40,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use json::{narrow_json, parse_json};
+pub use load::{Loaded, load};
 pub use select::Filter;
 pub use table::{narrow_table, parse_table};
 pub use version::compare_versions;

@@ -71,7 +71,7 @@ async fn catalog_for(
     filter: &crate::catalog::Filter,
 ) -> Result<Option<Catalog>> {
     match load_catalog(client, events).await {
-        Ok(c) => Ok(Some(c)),
+        Ok(loaded) => Ok(Some(loaded.catalog)),
         Err(e @ (Error::Unauthorized { .. } | Error::Forbidden { .. } | Error::Usage(_))) => Err(e),
         Err(e) if download::names_only(filter) => {
             events.warn(&format!(

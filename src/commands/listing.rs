@@ -76,7 +76,7 @@ fn is_no_results(body: &[u8]) -> bool {
 async fn catalog(cfg: &Config) -> Result<Catalog> {
     let client = client(cfg)?;
     let events = progress::reporter(progress::Mode::None, cfg.verbose);
-    load_catalog(&client, &events).await
+    Ok(load_catalog(&client, &events).await?.catalog)
 }
 
 #[derive(Serialize)]

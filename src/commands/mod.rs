@@ -13,7 +13,7 @@ mod verify;
 use std::io::Write;
 use std::sync::Arc;
 
-use crate::catalog::{self, Catalog};
+use crate::catalog;
 use crate::cli::{Cli, Command};
 use crate::client::Client;
 use crate::config::Config;
@@ -66,31 +66,14 @@ fn client(cfg: &Config) -> Result<Client> {
     client
 }
 
-/// The catalog, its warnings shown through `events`.
-async fn load_catalog(client: &Client, events: &Arc<dyn Events>) -> Result<Catalog> {
-    let json_url = client.endpoint().info_url(&["json"]);
-    let from_json = match client.get_small(&json_url).await {
-        Ok(bytes) => catalog::parse_json(&bytes).map_err(|e| e.to_string()),
-        Err(e @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => return Err(e),
-        Err(e) => Err(e.to_string()),
-    };
-    let catalog = match from_json {
-        Ok(c) => c,
-        Err(why) => {
-            events.warn(&format!(
-                "the JSON catalog is unavailable ({why}); falling back to the text listing"
-            ));
-            let text = client
-                .get_text(&client.endpoint().info_url(&["files"]))
-                .await?;
-            catalog::parse_table(&text)
-                .map_err(|e| Error::Protocol(format!("cannot read the file listing: {e}")))?
-        }
-    };
-    for w in &catalog.warnings {
+/// The catalog (and the `info/json` body it came from), its warnings shown
+/// through `events`.
+async fn load_catalog(client: &Client, events: &Arc<dyn Events>) -> Result<catalog::Loaded> {
+    let loaded = catalog::load(client).await?;
+    for w in &loaded.catalog.warnings {
         events.warn(w);
     }
-    Ok(catalog)
+    Ok(loaded)
 }
 
 /// Writes to standard output; a closed pipe (`magedl list | head`) is not an

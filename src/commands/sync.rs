@@ -18,8 +18,8 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
     let filter = config::filter(&args.filter)?;
     let events = progress::reporter(cfg.progress, cfg.verbose);
     let client = client(cfg)?;
-    let catalog = load_catalog(&client, &events).await?;
-    let selected = catalog.select(&filter);
+    let loaded = load_catalog(&client, &events).await?;
+    let selected = loaded.catalog.select(&filter);
     if selected.is_empty() {
         return Err(Error::NothingMatched(
             "no release matches the filters".into(),
@@ -63,7 +63,7 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         return Ok(Exit::Interrupted);
     }
     let departures =
-        sync::record(&client, &layout, &catalog, &previous, &report, args.prune).await?;
+        sync::record(&client, &layout, &loaded, &previous, &report, args.prune).await?;
     for gone in departures {
         let name = escape(&gone.name);
         if gone.pruned {

@@ -23,7 +23,7 @@ pub async fn run(cfg: &Config, args: VerifyArgs) -> Result<Exit> {
     } else {
         let events: Arc<dyn crate::events::Events> =
             progress::reporter(progress::Mode::None, cfg.verbose);
-        let catalog = load_catalog(&client(cfg)?, &events).await?;
+        let catalog = load_catalog(&client(cfg)?, &events).await?.catalog;
         (Lookup::from_catalog(&catalog), "the catalog")
     };
     let verdicts = verify::check_files(&args.files, &lookup).await;

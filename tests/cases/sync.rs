@@ -252,3 +252,21 @@ fn sha256sums_never_lists_a_file_that_is_not_there() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+#[test]
+fn sync_asks_for_the_catalog_once_and_snapshots_that_body() {
+    let env = Env::new();
+    let dir = env.work().join("m");
+    let out = sync(&env, &dir, &["--type", "ce-full"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json_requests = env
+        .srv
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/info/json"))
+        .count();
+    assert_eq!(json_requests, 1, "one info/json request per run");
+    let snapshot = std::fs::read(dir.join("catalog.json")).unwrap();
+    let served = env.ee().args(["info", "json"]).output().unwrap().stdout;
+    assert_eq!(snapshot, served);
+}
