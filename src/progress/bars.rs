@@ -28,7 +28,9 @@ struct Counts {
 impl Bars {
     pub fn new(verbose: bool) -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let total = ProgressBar::new(0);
+        // Hidden until `plan` adds it: drawn on its own it would write past
+        // the multi-bar's line accounting.
+        let total = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         total.set_style(
             ProgressStyle::with_template(
                 "{prefix:<30.bold} [{bar:25}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
@@ -78,8 +80,8 @@ impl Drop for Bars {
 impl Events for Bars {
     fn plan(&self, files: usize) {
         lock(&self.files).planned = files;
-        self.update_total_message();
         self.multi.add(self.total.clone());
+        self.update_total_message();
     }
 
     fn start(&self, id: usize, name: &str, size: Option<u64>, from: u64) {

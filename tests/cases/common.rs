@@ -112,7 +112,8 @@ impl Env {
         self.ee_program(bin())
     }
 
-    fn ee_program(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    /// Any program with the environment of [`Env::ee_process`].
+    pub fn ee_program(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = scrubbed(program, self.home.path(), self.work());
         cmd.env("MAGEDL_ENDPOINT", self.srv.base_url())
             .env("MAGE_ID", EE_USER)
