@@ -1,18 +1,28 @@
-//! The HTTP client: TLS roots, proxies, timeouts, redirects followed by hand so
-//! that credentials only ever reach the endpoint's own origin, status codes
-//! mapped once into typed errors, and retry timing.
+//! Talking to the endpoint over HTTP: one pooled client per run with its
+//! proxy, timeouts and TLS roots; redirects followed by hand so that
+//! credentials only ever reach the endpoint's own origin; status codes mapped
+//! once into typed errors; and the retry policy that every request shares.
+//!
+//! The client, its redirects and its status mapping live here; `tls` builds
+//! the rustls configuration (system roots, `--cacert`, `--insecure`), and
+//! `retry` decides which failures are worth another attempt and how long to
+//! wait before it.
+
+mod retry;
+mod tls;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::secret::{Credentials, scrub};
+
+pub use retry::{Failure, backoff, is_transient_status, pause, retry_after};
 
 const MAX_REDIRECTS: usize = 10;
 
@@ -38,39 +48,13 @@ pub struct Client {
     pub options: ClientOptions,
 }
 
-/// What went wrong with one attempt, and whether another is worth making.
-#[derive(Debug)]
-pub enum Failure {
-    /// Connection reset, stall, truncated body, 408, 429, 5xx.
-    Transient {
-        error: Error,
-        retry_after: Option<Duration>,
-    },
-    /// Anything that another attempt cannot fix (401, 403, 404, bad input).
-    Fatal(Error),
-}
-
-impl Failure {
-    pub fn into_error(self) -> Error {
-        match self {
-            Failure::Transient { error, .. } | Failure::Fatal(error) => error,
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Failure {
-        Failure::Fatal(error)
-    }
-}
-
 impl Client {
     pub fn new(
         endpoint: Endpoint,
         creds: Option<Credentials>,
         options: ClientOptions,
     ) -> Result<Client> {
-        let tls = tls_config(options.cacert.as_deref(), options.insecure)?;
+        let tls = tls::config(options.cacert.as_deref(), options.insecure)?;
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .redirect(reqwest::redirect::Policy::none())
@@ -243,7 +227,7 @@ impl Client {
 
     fn transport_failure(&self, url: &Url, e: &reqwest::Error) -> Failure {
         let text = format!("{}: {}", self.shown(url), describe(e));
-        if is_tls_failure(e) {
+        if tls::is_tls_failure(e) {
             return Failure::Fatal(Error::Network(format!(
                 "{text} (TLS: check the certificate, or pass --cacert FILE)"
             )));
@@ -315,34 +299,6 @@ impl Client {
     }
 }
 
-/// Sleeps before a retry, cut short by Ctrl-C / SIGTERM.
-pub async fn pause(wait: Duration) -> Result<()> {
-    tokio::select! {
-        biased;
-        () = crate::cancel::cancelled() => Err(Error::Interrupted),
-        () = tokio::time::sleep(wait) => Ok(()),
-    }
-}
-
-/// Exponential backoff with full jitter (250 ms · 2ⁿ, capped at 30 s); a
-/// server's `Retry-After` wins when present (capped at 5 minutes).
-pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
-    if let Some(wait) = retry_after {
-        return wait.min(Duration::from_secs(300));
-    }
-    let cap = Duration::from_millis(250)
-        .saturating_mul(1u32 << attempt.min(7))
-        .min(Duration::from_secs(30));
-    let millis = cap.as_millis() as u64;
-    Duration::from_millis(millis / 2 + fastrand::u64(0..=millis / 2))
-}
-
-pub fn is_transient_status(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS
-        || status.is_server_error()
-}
-
 /// The typed error for an HTTP status (401/403 → 3, 404 → 5, others → 1).
 pub fn status_error(status: StatusCode, url: String) -> Error {
     match status {
@@ -354,12 +310,6 @@ pub fn status_error(status: StatusCode, url: String) -> Error {
             url,
         },
     }
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare and ignored).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A reqwest error described without its URL (which could carry a signed
@@ -388,141 +338,9 @@ pub fn describe(e: &reqwest::Error) -> String {
     scrub(&text)
 }
 
-fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        if cause.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
-            return true;
-        }
-        source = cause.source();
-    }
-    false
-}
-
-/// The TLS configuration: certificates verified against the system roots
-/// (honouring SSL_CERT_FILE and SSL_CERT_DIR) plus `--cacert`, or not at all
-/// with `--insecure`.
-fn tls_config(cacert: Option<&std::path::Path>, insecure: bool) -> Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Usage(format!("TLS setup failed: {e}")))?;
-    let mut config = if insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(insecure::AcceptAll(provider)))
-            .with_no_client_auth()
-    } else {
-        let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        roots.add_parsable_certificates(native.certs);
-        if let Some(path) = cacert {
-            use rustls::pki_types::{CertificateDer, pem::PemObject};
-            let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| {
-                    Error::Usage(format!("cannot read --cacert {}: {e}", path.display()))
-                })?;
-            if certs.is_empty() {
-                return Err(Error::Usage(format!(
-                    "--cacert {} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            let (added, _) = roots.add_parsable_certificates(certs);
-            if added == 0 {
-                return Err(Error::Usage(format!(
-                    "--cacert {}: no usable certificate",
-                    path.display()
-                )));
-            }
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
-    };
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-mod insecure {
-    use std::sync::Arc;
-
-    use rustls::DigitallySignedStruct;
-    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::crypto::CryptoProvider;
-    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-
-    /// `--insecure`: accepts any certificate, but still checks signatures so
-    /// the handshake itself stays sound.
-    #[derive(Debug)]
-    pub struct AcceptAll(pub Arc<CryptoProvider>);
-
-    impl ServerCertVerifier for AcceptAll {
-        fn verify_server_cert(
-            &self,
-            _: &CertificateDer<'_>,
-            _: &[CertificateDer<'_>],
-            _: &ServerName<'_>,
-            _: &[u8],
-            _: UnixTime,
-        ) -> Result<ServerCertVerified, rustls::Error> {
-            Ok(ServerCertVerified::assertion())
-        }
-
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_grows_and_honours_retry_after() {
-        assert!(backoff(0, None) <= Duration::from_millis(250));
-        assert!(backoff(3, None) >= Duration::from_millis(1000));
-        assert!(backoff(20, None) <= Duration::from_secs(30));
-        assert_eq!(
-            backoff(0, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
-    }
 
     #[test]
     fn statuses_map_to_exit_codes() {
@@ -532,8 +350,5 @@ mod tests {
         assert_eq!(code(403), 3);
         assert_eq!(code(404), 5);
         assert_eq!(code(500), 1);
-        assert!(is_transient_status(StatusCode::from_u16(503).unwrap()));
-        assert!(is_transient_status(StatusCode::from_u16(429).unwrap()));
-        assert!(!is_transient_status(StatusCode::from_u16(401).unwrap()));
     }
 }
