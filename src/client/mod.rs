@@ -22,7 +22,7 @@ use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::secret::{Credentials, scrub};
 
-pub use retry::{Failure, backoff, is_transient_status, pause, retry_after};
+pub use retry::{Budget, Failure, backoff, is_transient_status, pause, retry_after};
 
 const MAX_REDIRECTS: usize = 10;
 
@@ -282,20 +282,21 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
     {
-        let mut tries = 0;
+        let mut budget = self.retry_budget();
         loop {
             match attempt().await {
                 Ok(v) => return Ok(v),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient { error, retry_after }) => {
-                    if tries >= self.options.retries {
-                        return Err(error);
-                    }
-                    pause(backoff(tries, retry_after)).await?;
-                    tries += 1;
+                    budget.wait_or_give_up(error, retry_after).await?;
                 }
             }
         }
+    }
+
+    /// A fresh budget of `--retries` for one operation.
+    pub fn retry_budget(&self) -> Budget {
+        Budget::new(self.options.retries)
     }
 }
 

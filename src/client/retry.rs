@@ -33,6 +33,53 @@ impl From<Error> for Failure {
     }
 }
 
+/// The retries one operation may still make. Each transient failure spends
+/// one and is followed by a [`backoff`] wait; once `limit` are spent, the
+/// failure stands. The client's requests and a download's segments both
+/// count their attempts with it, so `--retries` means the same everywhere.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    tries: u32,
+    limit: u32,
+}
+
+impl Budget {
+    /// A budget of `limit` retries (after the first attempt).
+    pub fn new(limit: u32) -> Budget {
+        Budget { tries: 0, limit }
+    }
+
+    /// Spends one retry and returns how long to wait before it (the
+    /// server's `retry_after` wins), or `None` once the budget is spent.
+    pub fn spend(&mut self, retry_after: Option<Duration>) -> Option<Duration> {
+        if self.tries >= self.limit {
+            return None;
+        }
+        let wait = backoff(self.tries, retry_after);
+        self.tries += 1;
+        Some(wait)
+    }
+
+    /// Waits before the next attempt, or gives `error` back once the
+    /// retries are spent (or [`Error::Interrupted`] if the wait is cut short).
+    pub async fn wait_or_give_up(
+        &mut self,
+        error: Error,
+        retry_after: Option<Duration>,
+    ) -> Result<()> {
+        match self.spend(retry_after) {
+            Some(wait) => pause(wait).await,
+            None => Err(error),
+        }
+    }
+
+    /// The attempt made progress (bytes arrived): the budget is for
+    /// attempts that get nowhere, so it starts over.
+    pub fn reset(&mut self) {
+        self.tries = 0;
+    }
+}
+
 /// Sleeps before a retry, cut short by Ctrl-C / SIGTERM.
 pub async fn pause(wait: Duration) -> Result<()> {
     tokio::select! {
@@ -80,6 +127,50 @@ mod tests {
             backoff(0, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn a_budget_allows_its_limit_of_retries_then_gives_up() {
+        let mut budget = Budget::new(2);
+        assert!(budget.spend(None).is_some());
+        assert!(budget.spend(None).is_some());
+        assert_eq!(budget.spend(None), None);
+        assert_eq!(Budget::new(0).spend(None), None);
+    }
+
+    #[test]
+    fn a_budget_reset_by_progress_starts_over() {
+        let mut budget = Budget::new(1);
+        assert!(budget.spend(None).is_some());
+        assert_eq!(budget.spend(None), None);
+        budget.reset();
+        // Back to the first, shortest backoff step, and a full budget.
+        assert!(
+            budget
+                .spend(None)
+                .is_some_and(|w| w <= Duration::from_millis(250))
+        );
+        assert_eq!(budget.spend(None), None);
+    }
+
+    #[test]
+    fn a_budget_waits_as_the_server_asks() {
+        let mut budget = Budget::new(3);
+        let asked = Some(Duration::from_secs(7));
+        assert_eq!(budget.spend(asked), Some(Duration::from_secs(7)));
+    }
+
+    #[tokio::test]
+    async fn wait_or_give_up_returns_the_last_error_once_spent() {
+        let mut budget = Budget::new(1);
+        let zero = Some(Duration::ZERO);
+        let first = budget.wait_or_give_up(Error::Network("first".into()), zero);
+        assert!(first.await.is_ok());
+        let second = budget.wait_or_give_up(Error::Network("second".into()), zero);
+        match second.await {
+            Err(Error::Network(text)) => assert_eq!(text, "second"),
+            other => panic!("expected the second error back, got {other:?}"),
+        }
     }
 
     #[test]
