@@ -1,6 +1,6 @@
 //! When a failed attempt is worth repeating, and how long to wait first.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
@@ -108,10 +108,25 @@ pub fn is_transient_status(status: StatusCode) -> bool {
         || status.is_server_error()
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare and ignored).
+/// The wait a response's `Retry-After` asks for, in either of its forms
+/// (RFC 9110 §10.2.3): delta-seconds (`120`), or an HTTP date
+/// (`Wed, 21 Oct 2026 07:28:00 GMT`) taken as the time from now until then.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(text, SystemTime::now())
+}
+
+/// `Retry-After` as read at `now`: a date already past means no wait;
+/// anything that is neither form is ignored.
+fn parse_retry_after(text: &str, now: SystemTime) -> Option<Duration> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // Also takes the obsolete RFC 850 and asctime forms, which recipients
+    // must accept.
+    let date = httpdate::parse_http_date(text).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -171,6 +186,90 @@ mod tests {
             Err(Error::Network(text)) => assert_eq!(text, "second"),
             other => panic!("expected the second error back, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn backoff_caps_the_servers_wait_at_five_minutes() {
+        let hour = Some(Duration::from_secs(3600));
+        assert_eq!(backoff(0, hour), Duration::from_secs(300));
+        assert_eq!(Budget::new(1).spend(hour), Some(Duration::from_secs(300)));
+    }
+
+    /// 2026-10-21 07:28:00 UTC.
+    fn oct_21_2026() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_792_567_680)
+    }
+
+    #[test]
+    fn retry_after_in_seconds() {
+        let now = oct_21_2026();
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn retry_after_as_a_future_date_is_the_time_until_it() {
+        let now = oct_21_2026() - Duration::from_secs(90);
+        let ninety = Some(Duration::from_secs(90));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now),
+            ninety
+        );
+        assert_eq!(
+            parse_retry_after("Wednesday, 21-Oct-26 07:28:00 GMT", now),
+            ninety
+        );
+        assert_eq!(parse_retry_after("Wed Oct 21 07:28:00 2026", now), ninety);
+    }
+
+    #[test]
+    fn retry_after_as_a_past_date_is_no_wait() {
+        let now = oct_21_2026() + Duration::from_secs(3600);
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn retry_after_that_is_neither_form_is_ignored() {
+        let now = oct_21_2026();
+        for junk in [
+            "",
+            "soon",
+            "-5",
+            "1.5",
+            "120s",
+            "Wed, 32 Oct 2026 07:28:00 GMT",
+        ] {
+            assert_eq!(parse_retry_after(junk, now), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_read_from_the_headers() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(RETRY_AFTER, value.parse().unwrap());
+            retry_after(&headers)
+        };
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+        assert_eq!(with("30"), Some(Duration::from_secs(30)));
+        // A date two minutes ahead (dates have whole seconds).
+        let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let wait = with(&date).expect("a date is understood");
+        assert!(
+            wait > Duration::from_secs(115) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
     }
 
     #[test]
