@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::catalog::{Filter, Kind};
 use crate::cli::{ChecksumArgs, ColorArg, FilterArgs, GlobalArgs, ProgressArg};
@@ -14,6 +15,7 @@ use crate::client::{Client, ClientOptions};
 use crate::credentials::{self, Sources};
 use crate::endpoint::{DEFAULT_ENDPOINT, Endpoint};
 use crate::error::{Error, Result};
+use crate::events::Events;
 use crate::progress::Mode;
 use crate::secret::{Credentials, Secret};
 use crate::verify::{self, Algo, Expected};
@@ -36,8 +38,6 @@ pub struct Config {
     pub progress: Mode,
     /// `-q`: no progress and no summary; errors are still shown.
     pub quiet: bool,
-    /// `-v`: request and response traces on standard error.
-    pub verbose: bool,
     /// `--insecure` was given: warned about on every run.
     insecure: bool,
 }
@@ -79,11 +79,10 @@ impl Config {
                 connect_timeout: Duration::from_secs_f64(g.connect_timeout),
                 read_timeout: Duration::from_secs_f64(g.timeout),
                 retries: g.retries,
-                verbose: if g.quiet { 0 } else { g.verbose },
+                verbose: g.verbose > 0 && !g.quiet,
             },
             progress,
             quiet: g.quiet,
-            verbose: g.verbose > 0 && !g.quiet,
             insecure: g.insecure,
         })
     }
@@ -116,10 +115,11 @@ impl Config {
         Ok(creds)
     }
 
-    /// The HTTP client for this run, with credentials resolved.
-    pub fn client(&self, warnings: &mut Vec<String>) -> Result<Client> {
+    /// The HTTP client for this run, with credentials resolved; its `-v`
+    /// traces go to `events`.
+    pub fn client(&self, events: Arc<dyn Events>, warnings: &mut Vec<String>) -> Result<Client> {
         let creds = self.credentials(warnings)?;
-        Client::new(self.endpoint.clone(), creds, self.net.clone())
+        Client::new(self.endpoint.clone(), creds, self.net.clone(), events)
     }
 }
 

@@ -21,8 +21,8 @@ use crate::verify;
 pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
     let filter = config::filter(&args.filter)?;
     let checksums = config::checksums(&args.checksums)?;
-    let events = progress::reporter(cfg.progress, cfg.verbose);
-    let client = client(cfg)?;
+    let events = progress::reporter(cfg.progress);
+    let client = client(cfg, &events)?;
     let catalog = catalog_for(&client, &events, &filter).await?;
     let mut jobs = download::plan_jobs(catalog.as_ref(), &filter)?;
     let sums = match &checksums.file {

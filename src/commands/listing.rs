@@ -37,7 +37,7 @@ pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<Exit> {
 /// `magedl info ...`: the server's own answer, as is. An empty filter
 /// answer still exits 5.
 pub async fn info(cfg: &Config, what: &InfoWhat) -> Result<Exit> {
-    let client = client(cfg)?;
+    let client = client(cfg, &progress::reporter(progress::Mode::None))?;
     let endpoint = client.endpoint();
     let url = match what {
         InfoWhat::Help => endpoint.info_url(&["help"]),
@@ -74,8 +74,8 @@ fn is_no_results(body: &[u8]) -> bool {
 
 /// The catalog, for the listing commands (no progress, warnings shown).
 async fn catalog(cfg: &Config) -> Result<Catalog> {
-    let client = client(cfg)?;
-    let events = progress::reporter(progress::Mode::None, cfg.verbose);
+    let events = progress::reporter(progress::Mode::None);
+    let client = client(cfg, &events)?;
     Ok(load_catalog(&client, &events).await?.catalog)
 }
 

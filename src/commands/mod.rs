@@ -55,13 +55,13 @@ async fn dispatch(cfg: Config, command: Command) -> Result<Exit> {
     }
 }
 
-/// The client for this run, its credentials resolved; warnings about how
-/// they were given are shown.
-fn client(cfg: &Config) -> Result<Client> {
+/// The client for this run, its credentials resolved, its traces going to
+/// `events`; warnings about how the credentials were given are shown.
+fn client(cfg: &Config, events: &Arc<dyn Events>) -> Result<Client> {
     let mut warnings = Vec::new();
-    let client = cfg.client(&mut warnings);
+    let client = cfg.client(events.clone(), &mut warnings);
     for w in warnings {
-        progress::warn(&w);
+        events.warn(&w);
     }
     client
 }

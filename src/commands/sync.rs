@@ -16,8 +16,8 @@ use crate::text::escape;
 
 pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
     let filter = config::filter(&args.filter)?;
-    let events = progress::reporter(cfg.progress, cfg.verbose);
-    let client = client(cfg)?;
+    let events = progress::reporter(cfg.progress);
+    let client = client(cfg, &events)?;
     let loaded = load_catalog(&client, &events).await?;
     let selected = loaded.catalog.select(&filter);
     if selected.is_empty() {

@@ -1,8 +1,6 @@
 //! `magedl verify FILE...`: `PATH: OK` / `PATH: FAILED` lines like
 //! `sha256sum -c`, the summary warnings, and the exit code.
 
-use std::sync::Arc;
-
 use super::{client, load_catalog, print_out};
 use crate::cli::VerifyArgs;
 use crate::config::{self, Config};
@@ -21,9 +19,8 @@ pub async fn run(cfg: &Config, args: VerifyArgs) -> Result<Exit> {
     } else if let Some(path) = &checksums.file {
         (Lookup::from_sums_file(path)?, "the checksum file")
     } else {
-        let events: Arc<dyn crate::events::Events> =
-            progress::reporter(progress::Mode::None, cfg.verbose);
-        let catalog = load_catalog(&client(cfg)?, &events).await?.catalog;
+        let events = progress::reporter(progress::Mode::None);
+        let catalog = load_catalog(&client(cfg, &events)?, &events).await?.catalog;
         (Lookup::from_catalog(&catalog), "the catalog")
     };
     let verdicts = verify::check_files(&args.files, &lookup).await;

@@ -21,7 +21,7 @@ use super::files;
 use super::plan::{self, Span};
 use super::state::{self, State};
 use crate::cancel::{is_cancelled, receiver as cancelled};
-use crate::client::{Failure, backoff};
+use crate::client::{Budget, Failure};
 use crate::error::{Error, Result};
 use crate::verify::{Algo, Digests, FollowHasher, Watermark};
 
@@ -532,7 +532,7 @@ impl Shared {
         idx: usize,
         mut first: Option<Response>,
     ) -> Result<(), SegError> {
-        let mut tries = 0;
+        let mut budget = self.ctx.client.retry_budget();
         loop {
             if is_cancelled() {
                 return Err(SegError::Fatal(Error::Interrupted));
@@ -564,7 +564,7 @@ impl Shared {
                             return Err(SegError::Fatal(e));
                         }
                         Err(RangeError::Failed(Failure::Transient { error, retry_after })) => {
-                            self.retry_or_fail(&mut tries, error, retry_after).await?;
+                            self.retry_or_fail(&mut budget, error, retry_after).await?;
                             continue;
                         }
                     }
@@ -575,9 +575,9 @@ impl Shared {
                 Ok(()) => continue,
                 Err(StreamError::Broken(why, progressed)) => {
                     if progressed {
-                        tries = 0; // the budget is for attempts that get nowhere
+                        budget.reset();
                     }
-                    self.retry_or_fail(&mut tries, Error::Network(why), None)
+                    self.retry_or_fail(&mut budget, Error::Network(why), None)
                         .await?;
                 }
                 Err(StreamError::Stop(e)) => return Err(e),
@@ -589,21 +589,17 @@ impl Shared {
     /// or gives up with `error` once the retries are spent.
     async fn retry_or_fail(
         &self,
-        tries: &mut u32,
+        budget: &mut Budget,
         error: Error,
         retry_after: Option<Duration>,
     ) -> Result<(), SegError> {
-        if *tries >= self.ctx.client.options.retries {
+        let Some(wait) = budget.spend(retry_after) else {
             return Err(SegError::Fatal(error));
-        }
+        };
         self.ctx
             .reporter
             .note(self.id, &format!("retrying: {error}"));
-        crate::client::pause(backoff(*tries, retry_after))
-            .await
-            .map_err(SegError::Fatal)?;
-        *tries += 1;
-        Ok(())
+        crate::client::pause(wait).await.map_err(SegError::Fatal)
     }
 
     /// One range request; a reply is accepted only as an exact 206.

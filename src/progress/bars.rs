@@ -12,7 +12,6 @@ use crate::guard::lock;
 use crate::text::{escape, human_bytes, human_rate, human_secs};
 
 pub struct Bars {
-    verbose: bool,
     multi: MultiProgress,
     total: ProgressBar,
     files: Mutex<Counts>,
@@ -26,7 +25,7 @@ struct Counts {
 }
 
 impl Bars {
-    pub fn new(verbose: bool) -> Bars {
+    pub fn new() -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         // Hidden until `plan` adds it: drawn on its own it would write past
         // the multi-bar's line accounting.
@@ -41,7 +40,6 @@ impl Bars {
         total.set_prefix("total");
         super::set_live(Some(multi.clone()));
         Bars {
-            verbose,
             multi,
             total,
             files: Mutex::new(Counts::default()),
@@ -164,9 +162,7 @@ impl Events for Bars {
     }
 
     fn trace(&self, text: &str) {
-        if self.verbose {
-            super::line(text);
-        }
+        super::line(text);
     }
 
     fn summary(&self, line: &str) {

@@ -14,7 +14,6 @@ use crate::text::{escape, human_bytes, human_rate, human_secs};
 const EVERY: Duration = Duration::from_secs(30);
 
 pub struct Lines {
-    verbose: bool,
     state: Mutex<HashMap<usize, LineState>>,
 }
 
@@ -78,9 +77,8 @@ impl LineState {
 }
 
 impl Lines {
-    pub fn new(verbose: bool) -> Lines {
+    pub fn new() -> Lines {
         Lines {
-            verbose,
             state: Mutex::new(HashMap::new()),
         }
     }
@@ -171,9 +169,7 @@ impl Events for Lines {
     }
 
     fn trace(&self, text: &str) {
-        if self.verbose {
-            super::line(text);
-        }
+        super::line(text);
     }
 
     fn summary(&self, line: &str) {

@@ -63,21 +63,19 @@ fn set_live(multi: Option<MultiProgress>) {
     *lock(&LIVE) = multi;
 }
 
-/// The reporter for a run: bars, lines or silence. Warnings are always
-/// shown; `-v` traces when `verbose`.
-pub fn reporter(mode: Mode, verbose: bool) -> Arc<dyn Events> {
+/// The reporter for a run: bars, lines or silence. Warnings and traces
+/// (the client sends them only with `-v`) are always shown.
+pub fn reporter(mode: Mode) -> Arc<dyn Events> {
     match mode {
-        Mode::Bar => Arc::new(Bars::new(verbose)),
-        Mode::Line => Arc::new(Lines::new(verbose)),
-        Mode::None => Arc::new(Quiet { verbose }),
+        Mode::Bar => Arc::new(Bars::new()),
+        Mode::Line => Arc::new(Lines::new()),
+        Mode::None => Arc::new(Quiet),
     }
 }
 
-/// No progress; warnings, traces when asked for and the summary (the
-/// handler leaves it out under `-q`) still go out.
-pub struct Quiet {
-    verbose: bool,
-}
+/// No progress; warnings, traces and the summary (the handler leaves it out
+/// under `-q`) still go out.
+pub struct Quiet;
 
 impl Events for Quiet {
     fn start(&self, _: usize, _: &str, _: Option<u64>, _: u64) {}
@@ -90,9 +88,7 @@ impl Events for Quiet {
         warn(msg);
     }
     fn trace(&self, text: &str) {
-        if self.verbose {
-            line(text);
-        }
+        line(text);
     }
     fn summary(&self, text: &str) {
         line(text);

@@ -1,18 +1,30 @@
-//! The HTTP client: TLS roots, proxies, timeouts, redirects followed by hand so
-//! that credentials only ever reach the endpoint's own origin, status codes
-//! mapped once into typed errors, and retry timing.
+//! Talking to the endpoint over HTTP: one pooled client per run with its
+//! proxy, timeouts and TLS roots; redirects followed by hand so that
+//! credentials only ever reach the endpoint's own origin; status codes mapped
+//! once into typed errors; and the retry policy that every request shares.
+//!
+//! The client, its redirects and its status mapping live here; `tls` builds
+//! the rustls configuration (system roots, `--cacert`, `--insecure`), and
+//! `retry` decides which failures are worth another attempt and how long to
+//! wait before it.
+
+mod retry;
+mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
+use crate::events::Events;
 use crate::secret::{Credentials, scrub};
+
+pub use retry::{Budget, Failure, backoff, is_transient_status, pause, retry_after};
 
 const MAX_REDIRECTS: usize = 10;
 
@@ -25,8 +37,8 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     pub retries: u32,
-    /// `-v`: one line per request and response on standard error.
-    pub verbose: u8,
+    /// `-v`: one trace line per request and response.
+    pub verbose: bool,
 }
 
 /// One shared client per run; connections are pooled and reused.
@@ -36,32 +48,8 @@ pub struct Client {
     endpoint: Endpoint,
     creds: Option<Credentials>,
     pub options: ClientOptions,
-}
-
-/// What went wrong with one attempt, and whether another is worth making.
-#[derive(Debug)]
-pub enum Failure {
-    /// Connection reset, stall, truncated body, 408, 429, 5xx.
-    Transient {
-        error: Error,
-        retry_after: Option<Duration>,
-    },
-    /// Anything that another attempt cannot fix (401, 403, 404, bad input).
-    Fatal(Error),
-}
-
-impl Failure {
-    pub fn into_error(self) -> Error {
-        match self {
-            Failure::Transient { error, .. } | Failure::Fatal(error) => error,
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Failure {
-        Failure::Fatal(error)
-    }
+    /// Where `-v` traces go.
+    events: Arc<dyn Events>,
 }
 
 impl Client {
@@ -69,8 +57,9 @@ impl Client {
         endpoint: Endpoint,
         creds: Option<Credentials>,
         options: ClientOptions,
+        events: Arc<dyn Events>,
     ) -> Result<Client> {
-        let tls = tls_config(options.cacert.as_deref(), options.insecure)?;
+        let tls = tls::config(options.cacert.as_deref(), options.insecure)?;
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .redirect(reqwest::redirect::Policy::none())
@@ -102,15 +91,12 @@ impl Client {
             endpoint,
             creds,
             options,
+            events,
         })
     }
 
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
-    }
-
-    pub fn credentials(&self) -> Option<&Credentials> {
-        self.creds.as_ref()
     }
 
     /// A URL as it may appear in messages.
@@ -141,7 +127,7 @@ impl Client {
             if let Some(auth) = self.auth_for(&url) {
                 req = req.header(AUTHORIZATION, auth);
             }
-            if self.options.verbose > 0 {
+            if self.options.verbose {
                 self.trace_request(&method, &url, headers);
             }
             let resp = tokio::select! {
@@ -149,7 +135,7 @@ impl Client {
                 () = crate::cancel::cancelled() => return Err(Failure::Fatal(Error::Interrupted)),
                 resp = req.send() => resp.map_err(|e| self.transport_failure(&url, &e))?,
             };
-            if self.options.verbose > 0 {
+            if self.options.verbose {
                 self.trace_response(&resp);
             }
             if !resp.status().is_redirection() || resp.status() == StatusCode::NOT_MODIFIED {
@@ -173,7 +159,8 @@ impl Client {
         if self.auth_for(url).is_some() {
             line.push_str(" (authorization: basic ***)");
         }
-        crate::progress::line(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
+        self.events
+            .trace(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
     }
 
     fn trace_response(&self, resp: &Response) {
@@ -193,7 +180,8 @@ impl Client {
         if resp.headers().contains_key(LOCATION) {
             line.push_str(" location: (redirect)");
         }
-        crate::progress::line(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
+        self.events
+            .trace(&format!("magedl: {}", scrub(&crate::text::escape(&line))));
     }
 
     fn auth_for(&self, url: &Url) -> Option<HeaderValue> {
@@ -243,7 +231,7 @@ impl Client {
 
     fn transport_failure(&self, url: &Url, e: &reqwest::Error) -> Failure {
         let text = format!("{}: {}", self.shown(url), describe(e));
-        if is_tls_failure(e) {
+        if tls::is_tls_failure(e) {
             return Failure::Fatal(Error::Network(format!(
                 "{text} (TLS: check the certificate, or pass --cacert FILE)"
             )));
@@ -298,49 +286,22 @@ impl Client {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
     {
-        let mut tries = 0;
+        let mut budget = self.retry_budget();
         loop {
             match attempt().await {
                 Ok(v) => return Ok(v),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient { error, retry_after }) => {
-                    if tries >= self.options.retries {
-                        return Err(error);
-                    }
-                    pause(backoff(tries, retry_after)).await?;
-                    tries += 1;
+                    budget.wait_or_give_up(error, retry_after).await?;
                 }
             }
         }
     }
-}
 
-/// Sleeps before a retry, cut short by Ctrl-C / SIGTERM.
-pub async fn pause(wait: Duration) -> Result<()> {
-    tokio::select! {
-        biased;
-        () = crate::cancel::cancelled() => Err(Error::Interrupted),
-        () = tokio::time::sleep(wait) => Ok(()),
+    /// A fresh budget of `--retries` for one operation.
+    pub fn retry_budget(&self) -> Budget {
+        Budget::new(self.options.retries)
     }
-}
-
-/// Exponential backoff with full jitter (250 ms · 2ⁿ, capped at 30 s); a
-/// server's `Retry-After` wins when present (capped at 5 minutes).
-pub fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
-    if let Some(wait) = retry_after {
-        return wait.min(Duration::from_secs(300));
-    }
-    let cap = Duration::from_millis(250)
-        .saturating_mul(1u32 << attempt.min(7))
-        .min(Duration::from_secs(30));
-    let millis = cap.as_millis() as u64;
-    Duration::from_millis(millis / 2 + fastrand::u64(0..=millis / 2))
-}
-
-pub fn is_transient_status(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS
-        || status.is_server_error()
 }
 
 /// The typed error for an HTTP status (401/403 → 3, 404 → 5, others → 1).
@@ -354,12 +315,6 @@ pub fn status_error(status: StatusCode, url: String) -> Error {
             url,
         },
     }
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare and ignored).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A reqwest error described without its URL (which could carry a signed
@@ -388,141 +343,9 @@ pub fn describe(e: &reqwest::Error) -> String {
     scrub(&text)
 }
 
-fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        if cause.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
-            return true;
-        }
-        source = cause.source();
-    }
-    false
-}
-
-/// The TLS configuration: certificates verified against the system roots
-/// (honouring SSL_CERT_FILE and SSL_CERT_DIR) plus `--cacert`, or not at all
-/// with `--insecure`.
-fn tls_config(cacert: Option<&std::path::Path>, insecure: bool) -> Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Usage(format!("TLS setup failed: {e}")))?;
-    let mut config = if insecure {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(insecure::AcceptAll(provider)))
-            .with_no_client_auth()
-    } else {
-        let mut roots = rustls::RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        roots.add_parsable_certificates(native.certs);
-        if let Some(path) = cacert {
-            use rustls::pki_types::{CertificateDer, pem::PemObject};
-            let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-                .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| {
-                    Error::Usage(format!("cannot read --cacert {}: {e}", path.display()))
-                })?;
-            if certs.is_empty() {
-                return Err(Error::Usage(format!(
-                    "--cacert {} holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            let (added, _) = roots.add_parsable_certificates(certs);
-            if added == 0 {
-                return Err(Error::Usage(format!(
-                    "--cacert {}: no usable certificate",
-                    path.display()
-                )));
-            }
-        }
-        builder.with_root_certificates(roots).with_no_client_auth()
-    };
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-mod insecure {
-    use std::sync::Arc;
-
-    use rustls::DigitallySignedStruct;
-    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::crypto::CryptoProvider;
-    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-
-    /// `--insecure`: accepts any certificate, but still checks signatures so
-    /// the handshake itself stays sound.
-    #[derive(Debug)]
-    pub struct AcceptAll(pub Arc<CryptoProvider>);
-
-    impl ServerCertVerifier for AcceptAll {
-        fn verify_server_cert(
-            &self,
-            _: &CertificateDer<'_>,
-            _: &[CertificateDer<'_>],
-            _: &ServerName<'_>,
-            _: &[u8],
-            _: UnixTime,
-        ) -> Result<ServerCertVerified, rustls::Error> {
-            Ok(ServerCertVerified::assertion())
-        }
-
-        fn verify_tls12_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-
-        fn verify_tls13_signature(
-            &self,
-            message: &[u8],
-            cert: &CertificateDer<'_>,
-            dss: &DigitallySignedStruct,
-        ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            rustls::crypto::verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
-        }
-
-        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_grows_and_honours_retry_after() {
-        assert!(backoff(0, None) <= Duration::from_millis(250));
-        assert!(backoff(3, None) >= Duration::from_millis(1000));
-        assert!(backoff(20, None) <= Duration::from_secs(30));
-        assert_eq!(
-            backoff(0, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
-    }
 
     #[test]
     fn statuses_map_to_exit_codes() {
@@ -535,8 +358,5 @@ mod tests {
         assert_eq!(code(403), 3);
         assert_eq!(code(404), 5);
         assert_eq!(code(500), 1);
-        assert!(is_transient_status(StatusCode::from_u16(503).unwrap()));
-        assert!(is_transient_status(StatusCode::from_u16(429).unwrap()));
-        assert!(!is_transient_status(StatusCode::from_u16(401).unwrap()));
     }
 }
