@@ -86,8 +86,7 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     report.bytes = fetched.size;
     report.md5 = fetched.digests.md5.clone();
     report.sha256 = fetched.digests.sha256.clone();
-    files::place(&fetched.file, &part, &final_path)?;
-    state::remove(&state::state_path(&part));
+    place(fetched.file, &part, &final_path).await?;
     report.status = Status::Downloaded;
     let result = match (ctx.verify, job.expected.strongest()) {
         (false, _) => "not verified (--no-verify)".into(),
@@ -201,6 +200,19 @@ async fn skip_if_present(
     report.md5 = digests.md5;
     report.sha256 = digests.sha256;
     Ok(true)
+}
+
+/// Moves the verified file to its final name and drops its record; the
+/// fsyncs wait for the disk on a blocking thread, not on the async one.
+async fn place(file: std::fs::File, part: &Path, final_path: &Path) -> Result<()> {
+    let (part, final_path) = (part.to_path_buf(), final_path.to_path_buf());
+    tokio::task::spawn_blocking(move || {
+        files::place(&file, &part, &final_path)?;
+        state::remove(&state::state_path(&part));
+        Ok(())
+    })
+    .await
+    .map_err(|e| Error::Protocol(format!("placing the file failed: {e}")))?
 }
 
 /// How many bytes of a failed file are kept for resuming.

@@ -7,6 +7,9 @@ mod fetch;
 mod files;
 mod lock;
 mod plan;
+mod record;
+mod response;
+mod segment;
 mod state;
 mod transfer;
 

@@ -1,5 +1,5 @@
 //! A canary token pushed through every failure path never appears in
-//! stdout, stderr or any file written (RELIABILITY T-06, T-07).
+//! stdout, stderr or any file written (`docs/failures.md`: secrets).
 
 use base64::Engine;
 

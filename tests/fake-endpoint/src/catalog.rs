@@ -1,4 +1,5 @@
-//! The built-in catalogue (ENDPOINT.md §6.4) and the text / JSON renderings.
+//! The built-in catalogue (the sample rows described in `docs/endpoint.md`)
+//! and its text / JSON renderings.
 
 use crate::{Body, FileSpec, Md5, OtherShape};
 
@@ -36,7 +37,7 @@ fn spec(
     }
 }
 
-/// The §6.4 catalogue: one `FileSpec` per listing row / feed entry
+/// The built-in catalogue: one `FileSpec` per listing row / feed entry
 /// (a patch listed under several version keys appears once per key).
 pub fn default_catalog() -> Vec<FileSpec> {
     use Md5::{Correct, Empty};
@@ -333,7 +334,7 @@ pub(crate) fn filter_type<'a>(entries: &'a [Listed], ty: &str) -> Vec<&'a Listed
         .collect()
 }
 
-/// §6.5 body.
+/// The `info/versions` body.
 pub(crate) fn versions(entries: &[Listed]) -> String {
     let mut out = String::new();
     for (title, cat) in [("CE Versions", "ce-full"), ("EE Versions", "ee-full")] {
@@ -404,7 +405,7 @@ fn json_list(items: &[&Listed], extra: bool, indent: &str) -> String {
     format!("[\n{}\n{indent}]", inner.join(",\n"))
 }
 
-/// §6.6 body (hand-written so that key order is stable).
+/// The `info/json` body (hand-written so that key order is stable).
 pub(crate) fn json(
     entries: &[Listed],
     extra: bool,

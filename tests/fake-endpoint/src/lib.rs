@@ -1,5 +1,5 @@
 //! A local test double of the Magento downloads endpoint
-//! (`/products/downloads/`), as specified in ENDPOINT.md §6.
+//! (`/products/downloads/`), as `docs/endpoint.md` describes it.
 //!
 //! [`Server::start`] binds two loopback listeners (the main endpoint and a
 //! second "CDN" origin), serves them from a background thread with its own
@@ -140,7 +140,7 @@ pub enum Redirect {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum OtherShape {
-    /// `"other": [ {...}, ... ]` (§6.6).
+    /// `"other": [ {...}, ... ]` (the shape the built-in feed uses).
     #[default]
     List,
     /// `"other": { "<version or \"\">": [ ... ] }`.
@@ -149,7 +149,7 @@ pub enum OtherShape {
     DictOfObjects,
 }
 
-/// Switches of the double (ENDPOINT.md §6.3 and more). `Default` gives the
+/// Switches of the double: every unknown of the real endpoint, and faults. `Default` gives the
 /// normal behaviour.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -224,7 +224,7 @@ impl Default for Config {
     }
 }
 
-/// The two built-in accounts (§6.1).
+/// The two built-in accounts: CE-only, and partner (CE + EE).
 pub const CE_USER: &str = "MAG000000001";
 pub const CE_TOKEN: &str = "1111111111111111111111111111111111111111";
 pub const EE_USER: &str = "MAG000000002";

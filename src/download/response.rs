@@ -1,0 +1,146 @@
+//! Pure checks of a file answer's headers: its length, whether ranges are
+//! offered, its validators (ETag, Last-Modified), its content coding, and
+//! whether a 206 is exactly the range asked for. Nothing here does I/O.
+
+use reqwest::header::{
+    ACCEPT_RANGES, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, ETAG, HeaderMap, HeaderName,
+    LAST_MODIFIED,
+};
+
+use super::plan::Span;
+
+fn header(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
+    headers.get(name)?.to_str().ok()
+}
+
+/// `Content-Length`, when present and a number.
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    header(headers, CONTENT_LENGTH)?.trim().parse().ok()
+}
+
+/// `Accept-Ranges: bytes`.
+pub fn accepts_ranges(headers: &HeaderMap) -> bool {
+    header(headers, ACCEPT_RANGES).is_some_and(|v| v.trim().eq_ignore_ascii_case("bytes"))
+}
+
+/// What identifies one version of the remote file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    pub fn of(headers: &HeaderMap) -> Validators {
+        Validators {
+            etag: header(headers, ETAG).map(str::to_string),
+            last_modified: header(headers, LAST_MODIFIED).map(str::to_string),
+        }
+    }
+
+    /// Whether there is anything to prove a later range comes from the same
+    /// file.
+    pub fn any(&self) -> bool {
+        self.etag.is_some() || self.last_modified.is_some()
+    }
+}
+
+/// Parses `bytes START-END/TOTAL` (RFC 9110 §14.4); `*` totals and
+/// inverted or out-of-bounds ranges are refused.
+pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
+    let rest = value.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let (start, end) = range.split_once('-')?;
+    let (start, end, total) = (start.parse().ok()?, end.parse().ok()?, total.parse().ok()?);
+    (start <= end && end < total).then_some((start, end, total))
+}
+
+/// A 206 counts only when its Content-Range is exactly the span asked for,
+/// with the known total: a cache that aligns ranges to blocks, or a server
+/// that clamps them, must not put bytes at the wrong offset.
+pub fn range_matches(headers: &HeaderMap, span: &Span, size: u64) -> bool {
+    header(headers, CONTENT_RANGE)
+        .and_then(parse_content_range)
+        .is_some_and(|(s, e, t)| s == span.start && e + 1 == span.end && t == size)
+}
+
+/// The file was asked for without compression (`Accept-Encoding: identity`);
+/// an answer labelled with a content coding is refused (the message says
+/// which).
+pub fn check_encoding(headers: &HeaderMap) -> Result<(), String> {
+    match header(headers, CONTENT_ENCODING) {
+        Some(enc) if !enc.trim().eq_ignore_ascii_case("identity") => Err(format!(
+            "the server sent a `{enc}`-encoded body although none was asked for"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn content_range_parsing_is_strict() {
+        assert_eq!(parse_content_range("bytes 0-9/10"), Some((0, 9, 10)));
+        assert_eq!(parse_content_range("bytes 5-4/10"), None);
+        assert_eq!(parse_content_range("bytes 0-10/10"), None);
+        assert_eq!(parse_content_range("bytes */10"), None);
+        assert_eq!(parse_content_range("bytes 0-9/*"), None);
+        assert_eq!(parse_content_range("items 0-1/2"), None);
+    }
+
+    #[test]
+    fn only_the_exact_range_with_the_known_total_matches() {
+        let span = Span { start: 10, end: 20 };
+        let ok = headers(&[(CONTENT_RANGE, "bytes 10-19/100")]);
+        assert!(range_matches(&ok, &span, 100));
+        for wrong in [
+            "bytes 9-19/100",
+            "bytes 10-20/100",
+            "bytes 10-19/101",
+            "bytes 0-99/100",
+        ] {
+            assert!(
+                !range_matches(&headers(&[(CONTENT_RANGE, wrong)]), &span, 100),
+                "{wrong}"
+            );
+        }
+        assert!(!range_matches(&HeaderMap::new(), &span, 100));
+    }
+
+    #[test]
+    fn lengths_ranges_and_validators_are_read() {
+        let h = headers(&[
+            (CONTENT_LENGTH, "1234"),
+            (ACCEPT_RANGES, "Bytes"),
+            (ETAG, "\"abc\""),
+        ]);
+        assert_eq!(content_length(&h), Some(1234));
+        assert!(accepts_ranges(&h));
+        let v = Validators::of(&h);
+        assert_eq!(v.etag.as_deref(), Some("\"abc\""));
+        assert_eq!(v.last_modified, None);
+        assert!(v.any());
+        assert!(!accepts_ranges(&headers(&[(ACCEPT_RANGES, "none")])));
+        assert_eq!(content_length(&headers(&[(CONTENT_LENGTH, "-5")])), None);
+        assert!(!Validators::of(&HeaderMap::new()).any());
+    }
+
+    #[test]
+    fn a_content_coding_is_refused_but_identity_is_not() {
+        assert!(check_encoding(&HeaderMap::new()).is_ok());
+        assert!(check_encoding(&headers(&[(CONTENT_ENCODING, "identity")])).is_ok());
+        let err = check_encoding(&headers(&[(CONTENT_ENCODING, "gzip")])).unwrap_err();
+        assert!(err.contains("gzip"), "{err}");
+    }
+}
