@@ -102,8 +102,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// Another run holds the directory's lock: exit 6.
-    #[error("{} is busy: another magedl run holds its lock", .0.display())]
+    /// Another run writes into the directory (or one holding or inside
+    /// it): exit 6.
+    #[error("{} is busy: another magedl run writes into it", .0.display())]
     Busy(PathBuf),
     /// SIGINT or SIGTERM: exit 130.
     #[error("interrupted")]

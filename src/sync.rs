@@ -6,13 +6,13 @@
 //! printed.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{self, Catalog, Loaded, Release};
 use crate::client::Client;
-use crate::download::{self, Job, Report, Status};
+use crate::download::{self, FileReport, Job, Report, StateDir, Status};
 use crate::error::{Error, Result};
+use crate::text::escape;
 use crate::verify::{self, Expected};
 
 const SUMS: &str = "SHA256SUMS";
@@ -67,6 +67,22 @@ impl Layout {
             })
             .collect()
     }
+
+    /// Whether a catalog name would land on a file sync writes itself
+    /// (SHA256SUMS, catalog.json). A mirror keeps its files under `file/`,
+    /// apart from `info/` and SHA256SUMS, so there no name can collide.
+    pub fn is_reserved(&self, name: &str) -> bool {
+        !self.mirror && (name == SUMS || name == SNAPSHOT)
+    }
+}
+
+/// The report line of a catalog entry skipped for its reserved name.
+pub fn reserved_report(layout: &Layout, job: &Job) -> FileReport {
+    let error = Error::Protocol(format!(
+        "`{}` is a name sync writes itself; the catalog entry is skipped",
+        escape(&job.name)
+    ));
+    FileReport::failed(job, &layout.files_dir().join(&job.name), &error)
 }
 
 /// A file recorded before that the catalog no longer lists.
@@ -88,7 +104,7 @@ pub async fn record(
 ) -> Result<Vec<Departure>> {
     let mut sums = merged_sums(layout, previous, report);
     let departures = departures(layout, previous, &loaded.catalog, prune, &mut sums);
-    write_sums(&layout.dir.join(SUMS), &sums)?;
+    write_sums(layout, &sums)?;
     write_snapshots(client, layout, loaded.json.as_deref(), &sums).await?;
     Ok(departures)
 }
@@ -137,10 +153,10 @@ async fn write_snapshots(
             .filter_map(|k| k.strip_prefix("file/"))
             .map(str::to_string)
             .collect();
-        return write_mirror_info(client, &layout.dir, json, &held).await;
+        return write_mirror_info(client, layout, json, &held).await;
     }
     match json {
-        Some(raw) => atomic_write(&layout.dir.join(SNAPSHOT), raw),
+        Some(raw) => write(layout, &layout.dir.join(SNAPSHOT), raw),
         None => Ok(()),
     }
 }
@@ -172,7 +188,7 @@ fn merged_sums(
 }
 
 /// `sha256sum --check --strict` format: `HEX  PATH`, paths relative to DIR.
-fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
+fn write_sums(layout: &Layout, sums: &BTreeMap<String, String>) -> Result<()> {
     let mut text = String::new();
     for (name, sha) in sums {
         if name.contains('\n') || name.contains('\\') {
@@ -180,7 +196,7 @@ fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
         }
         text.push_str(&format!("{sha}  {name}\n"));
     }
-    atomic_write(path, text.as_bytes())
+    write(layout, &layout.dir.join(SUMS), text.as_bytes())
 }
 
 /// The endpoint's own answers, with the catalog and the file table narrowed
@@ -188,13 +204,13 @@ fn write_sums(path: &Path, sums: &BTreeMap<String, String>) -> Result<()> {
 /// offered a file it would get a 404 for.
 async fn write_mirror_info(
     client: &Client,
-    dir: &Path,
+    layout: &Layout,
     json: Option<&[u8]>,
     held: &HashSet<String>,
 ) -> Result<()> {
     if let Some(raw) = json {
         let narrowed = catalog::narrow_json(raw, held).unwrap_or_else(|| raw.to_vec());
-        atomic_write(&dir.join("info").join("json"), &narrowed)?;
+        write(layout, &layout.dir.join("info").join("json"), &narrowed)?;
     }
     for what in ["files", "versions", "help"] {
         let url = client.endpoint().info_url(&[what]);
@@ -205,35 +221,16 @@ async fn write_mirror_info(
                 .unwrap_or(body),
             _ => body,
         };
-        atomic_write(&dir.join("info").join(what), &body)?;
+        write(layout, &layout.dir.join("info").join(what), &body)?;
     }
     Ok(())
 }
 
-/// Writes through a temporary file and a rename: readers see the old or the
-/// new content, never a torn one.
-fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    let _ = std::fs::remove_file(&tmp);
-    let io = |e| Error::io(format!("cannot write {}", path.display()), e);
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)
-            .map_err(io)?;
-        f.write_all(bytes).map_err(io)?;
-        f.sync_all().map_err(io)?;
-    }
-    std::fs::rename(&tmp, path).map_err(io)
+/// Writes one of sync's own files atomically (readers see the old or the
+/// new content), its temporary file in `.magedl/tmp/`.
+fn write(layout: &Layout, path: &Path, bytes: &[u8]) -> Result<()> {
+    let state = StateDir::new(&layout.dir);
+    let rel = path.strip_prefix(&layout.dir).unwrap_or(path);
+    download::ensure_real_dirs(&layout.dir, rel)?;
+    download::write_atomic(&state.tmp_dir()?, path, bytes)
 }

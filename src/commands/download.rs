@@ -11,7 +11,7 @@ use crate::catalog::Catalog;
 use crate::cli::DownloadArgs;
 use crate::client::Client;
 use crate::config::{self, Config};
-use crate::download::{self, Action, Ctx, Job};
+use crate::download::{self, Action, Ctx, Job, StateDir};
 use crate::error::{Error, Exit, Result};
 use crate::events::Events;
 use crate::progress;
@@ -40,10 +40,13 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         )?;
         return Ok(Exit::Ok);
     }
-    let _lock = download::lock_dir(&args.output_dir, args.transfer.wait)?;
+    let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
+    let state = StateDir::new(&args.output_dir);
+    state.clean();
     let ctx = Arc::new(Ctx {
         client,
         dir: args.output_dir.clone(),
+        state,
         segments: args.transfer.segments,
         resume: !args.no_resume,
         force: args.force,

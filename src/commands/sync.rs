@@ -8,7 +8,7 @@ use super::download::dry_run;
 use super::{client, load_catalog, report};
 use crate::cli::SyncArgs;
 use crate::config::{self, Config};
-use crate::download::{self, Ctx};
+use crate::download::{self, Ctx, StateDir};
 use crate::error::{Error, Exit, Result};
 use crate::progress;
 use crate::sync::{self, Layout};
@@ -30,15 +30,27 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         mirror: args.mirror,
     };
     let previous = layout.previous_sums();
-    let jobs = layout.jobs(&selected, &previous);
+    let (reserved, jobs): (Vec<_>, Vec<_>) = layout
+        .jobs(&selected, &previous)
+        .into_iter()
+        .partition(|j| layout.is_reserved(&j.name));
+    for job in &reserved {
+        events.warn(&format!(
+            "skipping the catalog entry `{}`: sync writes a file of that name itself",
+            escape(&job.name)
+        ));
+    }
     if args.transfer.dry_run {
         dry_run(&jobs, &layout.files_dir(), args.transfer.json, true)?;
         return Ok(Exit::Ok);
     }
-    let _lock = download::lock_dir(&args.dir, args.transfer.wait)?;
+    let _lock = download::lock_dir(&args.dir, args.transfer.wait, &*events).await?;
+    let state = StateDir::new(&args.dir);
+    state.clean();
     let ctx = Arc::new(Ctx {
         client: client.clone(),
         dir: layout.files_dir(),
+        state,
         segments: args.transfer.segments,
         resume: true,
         force: false,
@@ -47,7 +59,10 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         reporter: events.clone(),
     });
     crate::cancel::install_signal_handlers();
-    let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
+    let mut report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
+    for job in &reserved {
+        report.push(sync::reserved_report(&layout, job));
+    }
     let finish = |report: &download::Report| -> Result<()> {
         report::print_failures(report);
         if args.transfer.json {

@@ -45,7 +45,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
     if let Err(e) = result {
         report.status = Status::Failed;
         report.verified = Verified::Unverified;
-        report.bytes = partial_bytes(&ctx.dir, &job.name).unwrap_or(report.bytes);
+        report.bytes = partial_bytes(ctx, &job.name).unwrap_or(report.bytes);
         report.exit = e.exit();
         report.hint = e.hint();
         report.error = Some(crate::secret::scrub(&e.to_string()));
@@ -78,10 +78,13 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     {
         return Ok(());
     }
-    files::ensure_real_dirs(&ctx.dir, &rel)?;
+    ctx.state.ensure_parents(&final_path)?;
+    let part = ctx.state.part_path(&final_path);
+    if let Some(parent) = part.parent() {
+        ctx.state.ensure(parent)?;
+    }
     let started = Instant::now();
     ctx.reporter.start(id, &job.name, None, 0);
-    let part = files::part_path(&final_path);
     let fetched = fetch_verified(ctx, id, job, &part).await?;
     report.bytes = fetched.size;
     report.md5 = fetched.digests.md5.clone();
@@ -216,8 +219,8 @@ async fn place(file: std::fs::File, part: &Path, final_path: &Path) -> Result<()
 }
 
 /// How many bytes of a failed file are kept for resuming.
-fn partial_bytes(dir: &Path, name: &str) -> Option<u64> {
+fn partial_bytes(ctx: &Ctx, name: &str) -> Option<u64> {
     let rel = files::safe_relative_path(name).ok()?;
-    let part = files::part_path(&dir.join(rel));
+    let part = ctx.state.part_path(&ctx.dir.join(rel));
     state::load(&state::state_path(&part)).map(|s| s.bytes_done())
 }

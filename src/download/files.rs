@@ -76,21 +76,10 @@ pub fn ensure_real_dirs(dir: &Path, rel: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Where a file's bytes live while incomplete.
-pub fn part_path(final_path: &Path) -> PathBuf {
-    let mut p = final_path.as_os_str().to_owned();
-    p.push(".part");
-    PathBuf::from(p)
-}
-
 /// A fresh partial file: whatever sits at the path (a planted symlink or hard
 /// link included) is unlinked, never followed, and a new file is created
-/// exclusively. Its mode follows the umask, as final files should.
+/// exclusively, private (0600) until it is placed.
 pub fn create_part(path: &Path) -> Result<File> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    }
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             return Err(Error::io(format!("cannot replace {}", path.display()), e));
@@ -101,9 +90,26 @@ pub fn create_part(path: &Path) -> Result<File> {
         .read(true)
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW)
         .open(path)
         .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))
+}
+
+/// The mode a new file gets from the umask (0666 & !umask), read from
+/// /proc so that no thread ever sees a changed umask.
+fn umask_mode() -> u32 {
+    static MODE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *MODE.get_or_init(|| {
+        let from_proc = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("Umask:"))?;
+                u32::from_str_radix(line.trim_start_matches("Umask:").trim(), 8).ok()
+            });
+        let umask = from_proc.unwrap_or(0o022);
+        0o666 & !umask
+    })
 }
 
 /// Reopens a partial file for resuming, only if it is a plain file of ours:
@@ -141,6 +147,9 @@ pub fn preallocate(file: &File, size: u64) -> std::io::Result<()> {
 /// data, rename (replacing, never writing through, whatever was there), then
 /// fsync the directory so the rename itself survives a crash.
 pub fn place(file: &File, part: &Path, final_path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(umask_mode()))
+        .map_err(|e| Error::io(format!("cannot set the mode of {}", part.display()), e))?;
     file.sync_all()
         .map_err(|e| Error::io(format!("cannot flush {}", part.display()), e))?;
     std::fs::rename(part, final_path).map_err(|e| {
@@ -155,6 +164,29 @@ pub fn place(file: &File, part: &Path, final_path: &Path) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Writes `bytes` to `path` through a private temporary file in `tmp_dir`
+/// (same filesystem), fsynced and renamed into place with the umask's mode:
+/// readers see the old or the new content, never a torn one. The temporary
+/// file is removed on any failure.
+pub fn write_atomic(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = path.file_name().unwrap_or_default().to_string_lossy();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let tmp = tmp_dir.join(format!("{base}.{}.{n}", std::process::id()));
+    let written = (|| {
+        let mut f = create_part(&tmp)?;
+        let io = |e| Error::io(format!("cannot write {}", path.display()), e);
+        f.write_all(bytes).map_err(io)?;
+        place(&f, &tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// True when `path` is a regular file (not a symlink to one).

@@ -11,6 +11,7 @@ mod record;
 mod response;
 mod segment;
 mod state;
+mod statedir;
 mod transfer;
 
 use std::collections::HashMap;
@@ -21,8 +22,9 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use serde::Serialize;
 
-pub use files::safe_relative_path;
+pub use files::{ensure_real_dirs, safe_relative_path, write_atomic};
 pub use lock::lock_dir;
+pub use statedir::StateDir;
 
 use crate::catalog::{Catalog, Filter, Release};
 use crate::client::Client;
@@ -33,7 +35,10 @@ use crate::verify::{self, Digests, Expected, Verified};
 /// What every file of a run shares.
 pub struct Ctx {
     pub client: Client,
+    /// Where the files go.
     pub dir: PathBuf,
+    /// The locked directory's own files (partial data, resume records).
+    pub state: StateDir,
     /// `-s N`; None = automatic.
     pub segments: Option<u32>,
     pub resume: bool,
@@ -119,7 +124,36 @@ pub struct Report {
     pub summary: Summary,
 }
 
+impl FileReport {
+    /// A file that failed before any transfer.
+    pub fn failed(job: &Job, path: &Path, error: &Error) -> FileReport {
+        FileReport {
+            name: job.name.clone(),
+            path: path.display().to_string(),
+            bytes: 0,
+            status: Status::Failed,
+            verified: Verified::Unverified,
+            md5: None,
+            sha256: None,
+            seconds: 0.0,
+            error: Some(crate::secret::scrub(&error.to_string())),
+            exit: error.exit(),
+            hint: error.hint(),
+        }
+    }
+}
+
 impl Report {
+    /// Adds a file that did not run (e.g. refused before the transfers).
+    pub fn push(&mut self, file: FileReport) {
+        match file.status {
+            Status::Downloaded => self.summary.downloaded += 1,
+            Status::Skipped => self.summary.skipped += 1,
+            Status::Failed => self.summary.failed += 1,
+        }
+        self.files.push(file);
+    }
+
     pub fn exit(&self) -> Exit {
         Exit::combined(self.files.iter().map(|f| f.exit))
     }

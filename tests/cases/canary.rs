@@ -171,5 +171,5 @@ fn the_canary_never_leaks_on_bad_flags_or_a_killed_download() {
         ..Config::default()
     });
     assert_eq!(assert_no_leak(&env, &["download", "big.bin", "-s", "1"]), 1);
-    assert!(env.work().join("big.bin.part.state").exists());
+    assert!(record(env.work(), "big.bin").exists());
 }

@@ -183,6 +183,32 @@ impl Env {
     }
 }
 
+/// Where magedl keeps the partial data of `name` while it downloads into
+/// `dir` (the folder is created, so that a test can plant a file there).
+pub fn part(dir: &Path, name: &str) -> PathBuf {
+    parts_file(dir, &format!("{name}.part"))
+}
+
+/// The resume record beside [`part`].
+pub fn record(dir: &Path, name: &str) -> PathBuf {
+    parts_file(dir, &format!("{name}.part.state"))
+}
+
+fn parts_file(dir: &Path, file: &str) -> PathBuf {
+    let path = dir.join(".magedl/parts").join(file);
+    let _ = std::fs::create_dir_all(path.parent().unwrap());
+    path
+}
+
+/// `sha256sum --check --strict` over DIR/SHA256SUMS.
+pub fn sha256sum_check(dir: &Path) -> std::process::Output {
+    std::process::Command::new("sha256sum")
+        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

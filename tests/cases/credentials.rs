@@ -197,7 +197,7 @@ fn an_ee_file_on_a_ce_account_exits_3_with_the_entitlement_hint() {
     assert!(err.contains("403"), "{err}");
     assert!(err.contains("invoice"), "{err}");
     assert!(!env.work().join("Magento-EE-2.0.4.zip").exists());
-    assert!(!env.work().join("Magento-EE-2.0.4.zip.part").exists());
+    assert!(!part(env.work(), "Magento-EE-2.0.4.zip").exists());
 }
 
 #[test]

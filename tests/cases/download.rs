@@ -25,8 +25,8 @@ fn a_single_stream_download_is_byte_identical() {
     assert_eq!(gets.len(), 1);
     assert_eq!(gets[0].range, None);
     assert_eq!(gets[0].accept_encoding.as_deref(), Some("identity"));
-    assert!(!env.work().join("one.bin.part").exists());
-    assert!(!env.work().join("one.bin.part.state").exists());
+    assert!(!part(env.work(), "one.bin").exists());
+    assert!(!record(env.work(), "one.bin").exists());
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn a_wrong_md5_exits_4_and_leaves_no_file() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(stderr(&out).contains("checksum mismatch"));
     assert!(!env.work().join("bad.bin").exists());
-    assert!(!env.work().join("bad.bin.part").exists());
+    assert!(!part(env.work(), "bad.bin").exists());
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn a_missing_file_exits_5() {
     let out = env.download(&["nope.zip"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(!env.work().join("nope.zip").exists());
-    assert!(!env.work().join("nope.zip.part").exists());
+    assert!(!part(env.work(), "nope.zip").exists());
 }
 
 #[test]

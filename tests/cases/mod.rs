@@ -9,6 +9,7 @@ mod nginx;
 mod progress;
 mod resume;
 mod safety;
+mod state;
 mod sync;
 mod tls;
 mod urls;

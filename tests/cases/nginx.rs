@@ -172,7 +172,7 @@ fn resume_and_a_changed_file_against_nginx() {
     let v1 = body(12 * MIB, 2);
     ng.publish("c.bin", &v1);
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("c.bin.part.state");
+    let state = record(dir.path(), "c.bin");
     kill_after_progress(&ng, dir.path(), &state);
 
     // Same file: nginx answers the If-Range request with 206.

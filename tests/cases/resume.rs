@@ -40,14 +40,14 @@ fn wait_for_progress(state: &Path, bytes: u64) {
 
 fn kill_midway(env: &Env, name: &str, args: &[&str]) {
     let mut child = env.spawn_ee(args);
-    wait_for_progress(&env.work().join(format!("{name}.part.state")), MIB);
+    wait_for_progress(&record(env.work(), name), MIB);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
     assert!(
         !env.work().join(name).exists(),
         "no final name before completion"
     );
-    assert!(env.work().join(format!("{name}.part")).exists());
+    assert!(part(env.work(), name).exists());
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn kill_9_and_rerun_continues_with_if_range_and_is_identical() {
         reqs[0].if_range.is_some(),
         "If-Range with the saved validator"
     );
-    assert!(!env.work().join("k.bin.part.state").exists());
+    assert!(!record(env.work(), "k.bin").exists());
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn a_changed_remote_restarts_the_file_whole_never_mixed() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(env.work().join("c.bin.part.state").exists());
+    assert!(record(env.work(), "c.bin").exists());
     env.srv.clear_requests();
     env.ok(&["download", "c.bin", "-q"]);
     env.assert_identical("c.bin"); // the new content, whole
@@ -238,7 +238,7 @@ fn a_complete_part_is_finalised_after_verification_without_a_request() {
     let env = Env::new();
     let name = "Magento-CE-2.4.2.tar.gz";
     let body = env.srv.file_bytes(name).unwrap();
-    let part = env.work().join(format!("{name}.part"));
+    let part = part(env.work(), name);
     std::fs::write(&part, &body).unwrap();
     let state = serde_json::json!({
         "format": 1, "size": body.len(), "etag": null, "last_modified": null,
@@ -254,7 +254,7 @@ fn a_complete_part_is_finalised_after_verification_without_a_request() {
 fn a_part_that_does_not_match_its_record_is_discarded() {
     let env = Env::new();
     let name = "Magento-CE-2.4.2.tar.gz";
-    let part = env.work().join(format!("{name}.part"));
+    let part = part(env.work(), name);
     std::fs::write(&part, vec![b'Z'; 500]).unwrap(); // longer than the remote
     let state = serde_json::json!({
         "format": 1, "size": 50, "etag": "\"x\"", "last_modified": null,
@@ -273,14 +273,14 @@ fn sigint_saves_state_and_exits_130() {
         ..Config::default()
     });
     let mut child = env.spawn_ee(&["download", "i.bin", "-s", "1", "--progress", "line"]);
-    wait_for_progress(&env.work().join("i.bin.part.state"), MIB);
+    wait_for_progress(&record(env.work(), "i.bin"), MIB);
     // SAFETY: sending a signal to our own child process.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
-    assert!(env.work().join("i.bin.part.state").exists());
+    assert!(record(env.work(), "i.bin").exists());
     env.srv.update(|c| c.throttle_bps = None);
     let out = env.download(&["i.bin", "-q"]);
     assert!(out.status.success());

@@ -82,14 +82,14 @@ fn planted_symlinks_and_hard_links_are_never_written_through() {
     let name = "Magento-CE-2.4.2.tar.gz";
     let sentinel = env.home.path().join("sentinel");
     std::fs::write(&sentinel, b"precious").unwrap();
-    std::os::unix::fs::symlink(&sentinel, env.work().join(format!("{name}.part"))).unwrap();
+    std::os::unix::fs::symlink(&sentinel, part(env.work(), name)).unwrap();
     std::os::unix::fs::symlink(&sentinel, env.work().join(name)).unwrap();
     let linked = env.home.path().join("sentinel2");
     std::fs::write(&linked, b"precious2").unwrap();
     let other = "Magento-CE-2.4.2_sample_data.zip";
-    std::fs::hard_link(&linked, env.work().join(format!("{other}.part"))).unwrap();
+    std::fs::hard_link(&linked, part(env.work(), other)).unwrap();
     std::fs::write(
-        env.work().join(format!("{other}.part.state")),
+        record(env.work(), other),
         r#"{"format":1,"size":59,"etag":null,"last_modified":null,"segments":[{"span":{"start":0,"end":59},"done":3}]}"#,
     )
     .unwrap();
@@ -117,8 +117,8 @@ fn content_disposition_and_redirect_targets_never_name_the_file() {
     env.ok(&["download", "-q", "Magento-CE-2.4.2.tar.gz"]);
     let names: Vec<String> = all_files(env.work())
         .into_iter()
+        .filter(|(p, _)| !p.starts_with(env.work().join(".magedl")))
         .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
-        .filter(|n| n != ".magedl.lock")
         .collect();
     assert_eq!(names, ["Magento-CE-2.4.2.tar.gz"]);
     assert!(!env.home.path().join(".bashrc").exists());
@@ -198,7 +198,7 @@ fn a_second_run_on_the_same_directory_is_busy_or_waits() {
     });
     let mut first = env.spawn_ee(&["download", "-q", "l.bin"]);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !env.work().join("l.bin.part").exists() {
+    while !part(env.work(), "l.bin").exists() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -248,7 +248,7 @@ fn final_files_follow_the_umask_and_the_resume_record_is_private() {
         let umask = format!("umask {umask}");
         let out = env.shell_ee(&umask, "--retries 0 download -q -s 1 u.bin");
         assert_eq!(out.status.code(), Some(1));
-        let state = std::fs::metadata(env.work().join("u.bin.part.state")).unwrap();
+        let state = std::fs::metadata(record(env.work(), "u.bin")).unwrap();
         assert_eq!(state.permissions().mode() & 0o777, 0o600);
         let out = env.shell_ee(&umask, "download -q u.bin");
         assert!(out.status.success(), "{}", stderr(&out));

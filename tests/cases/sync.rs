@@ -7,15 +7,6 @@ use std::path::{Path, PathBuf};
 
 use super::common::*;
 
-/// `sha256sum --check --strict` over DIR/SHA256SUMS.
-fn sha256sum_check(dir: &Path) -> std::process::Output {
-    std::process::Command::new("sha256sum")
-        .args(["--check", "--strict", "--quiet", "SHA256SUMS"])
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
 fn sync(env: &Env, dir: &Path, extra: &[&str]) -> std::process::Output {
     env.ee()
         .arg("sync")
