@@ -43,6 +43,14 @@ impl Validators {
     pub fn any(&self) -> bool {
         self.etag.is_some() || self.last_modified.is_some()
     }
+
+    /// The validator for `If-Range`: a strong ETag, else Last-Modified.
+    pub fn if_range(&self) -> Option<&str> {
+        match &self.etag {
+            Some(tag) if !tag.starts_with("W/") => Some(tag),
+            _ => self.last_modified.as_deref(),
+        }
+    }
 }
 
 /// Parses `bytes START-END/TOTAL` (RFC 9110 §14.4); `*` totals and
@@ -62,6 +70,15 @@ pub fn range_matches(headers: &HeaderMap, span: &Span, size: u64) -> bool {
     header(headers, CONTENT_RANGE)
         .and_then(parse_content_range)
         .is_some_and(|(s, e, t)| s == span.start && e + 1 == span.end && t == size)
+}
+
+/// Whether an answer comes from the same version of the file as `saved`:
+/// every validator the record holds must be sent again, unchanged. Servers
+/// exist that ignore `If-Range` and answer a range of the new content.
+pub fn same_version(headers: &HeaderMap, saved: &Validators) -> bool {
+    let now = Validators::of(headers);
+    (saved.etag.is_none() || now.etag == saved.etag)
+        && (saved.last_modified.is_none() || now.last_modified == saved.last_modified)
 }
 
 /// The file was asked for without compression (`Accept-Encoding: identity`);
@@ -134,6 +151,30 @@ mod tests {
         assert!(!accepts_ranges(&headers(&[(ACCEPT_RANGES, "none")])));
         assert_eq!(content_length(&headers(&[(CONTENT_LENGTH, "-5")])), None);
         assert!(!Validators::of(&HeaderMap::new()).any());
+    }
+
+    #[test]
+    fn a_range_of_another_version_is_told_apart() {
+        let saved = Validators {
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Mon, 01 Jan 2024 00:00:00 GMT".into()),
+        };
+        let same = headers(&[
+            (ETAG, "\"v1\""),
+            (LAST_MODIFIED, "Mon, 01 Jan 2024 00:00:00 GMT"),
+        ]);
+        assert!(same_version(&same, &saved));
+        let changed = headers(&[
+            (ETAG, "\"v2\""),
+            (LAST_MODIFIED, "Mon, 01 Jan 2024 00:00:00 GMT"),
+        ]);
+        assert!(!same_version(&changed, &saved));
+        let dropped = headers(&[(ETAG, "\"v1\"")]);
+        assert!(
+            !same_version(&dropped, &saved),
+            "a validator that disappears proves nothing"
+        );
+        assert!(same_version(&HeaderMap::new(), &Validators::default()));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, IF_RANGE, RANGE};
 use reqwest::{Method, Response, StatusCode};
 
 use super::plan::Span;
-use super::response;
+use super::response::{self, Validators};
 use super::transfer::Shared;
 use crate::cancel::{is_cancelled, receiver as cancelled};
 use crate::client::{Budget, Failure};
@@ -87,10 +87,9 @@ impl Shared {
             if is_cancelled() {
                 return Err(Attempt::Fatal(Error::Interrupted));
             }
-            let (seg, size, validator) = {
+            let (seg, size, saved) = {
                 let st = self.recorder.state();
-                let validator = st.validator().map(str::to_string);
-                (st.segments[idx].clone(), st.size, validator)
+                (st.segments[idx].clone(), st.size, st.validators())
             };
             if seg.is_complete() {
                 return Ok(());
@@ -101,7 +100,7 @@ impl Shared {
                 None if !self.ranges => Err(Attempt::Restart(
                     "the stream broke and the server does not take ranges".into(),
                 )),
-                None => match self.request_range(&span, size, validator.as_deref()).await {
+                None => match self.request_range(&span, size, &saved).await {
                     Ok(resp) => self.stream(idx, span, resp, false).await,
                     Err(a) => Err(a),
                 },
@@ -147,20 +146,24 @@ impl Shared {
         &self,
         span: &Span,
         size: u64,
-        validator: Option<&str>,
+        saved: &Validators,
     ) -> Result<Response, Attempt> {
         let client = &self.ctx.client;
+        let validator = saved.if_range();
         let resp = client
             .send(Method::GET, &self.url, &file_headers(Some(span), validator))
             .await?;
         let refused = |why: &str| Err(Attempt::Restart(why.into()));
+        let headers = resp.headers();
         match resp.status() {
-            StatusCode::PARTIAL_CONTENT if response::range_matches(resp.headers(), span, size) => {
-                Ok(resp)
-            }
-            StatusCode::PARTIAL_CONTENT => {
+            StatusCode::PARTIAL_CONTENT if !response::range_matches(headers, span, size) => {
                 refused("the server answered a range with a different Content-Range")
             }
+            StatusCode::PARTIAL_CONTENT if !response::same_version(headers, saved) => refused(
+                "the server answered a range of another version of the file (its ETag or \
+                 Last-Modified changed)",
+            ),
+            StatusCode::PARTIAL_CONTENT => Ok(resp),
             StatusCode::OK => refused(
                 "the server sent the whole file to a range request (changed remote, or no ranges)",
             ),

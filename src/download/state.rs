@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::plan::Span;
+use super::response::Validators;
 
 const FORMAT: u32 = 1;
 
@@ -61,11 +62,11 @@ impl State {
         }
     }
 
-    /// The validator for `If-Range`: a strong ETag, else Last-Modified.
-    pub fn validator(&self) -> Option<&str> {
-        match &self.etag {
-            Some(tag) if !tag.starts_with("W/") => Some(tag),
-            _ => self.last_modified.as_deref(),
+    /// What identified the remote file when the record was started.
+    pub fn validators(&self) -> Validators {
+        Validators {
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
         }
     }
 
@@ -161,7 +162,7 @@ mod tests {
         assert_eq!(mode, 0o600);
         assert_eq!(s.contiguous(), 39);
         assert_eq!(s.bytes_done(), 39);
-        assert_eq!(s.validator(), Some("\"e1\""));
+        assert_eq!(s.validators().if_range(), Some("\"e1\""));
     }
 
     #[test]
@@ -184,6 +185,9 @@ mod tests {
             Some("Tue, 09 Feb 2021 10:00:00 GMT".into()),
             &split(1, 1),
         );
-        assert_eq!(s.validator(), Some("Tue, 09 Feb 2021 10:00:00 GMT"));
+        assert_eq!(
+            s.validators().if_range(),
+            Some("Tue, 09 Feb 2021 10:00:00 GMT")
+        );
     }
 }

@@ -102,7 +102,7 @@ pub async fn fetch(ctx: &Arc<Ctx>, t: &Target<'_>) -> Result<Fetched> {
 /// A saved record and its partial file, if both can be trusted.
 fn resumable(part: &Path, state_path: &Path, unvalidated_ok: bool) -> Option<(File, State)> {
     let st = state::load(state_path)?;
-    if st.validator().is_none() && !unvalidated_ok {
+    if st.validators().if_range().is_none() && !unvalidated_ok {
         return None; // nothing to prove the remote is the same file
     }
     let file = files::reopen_part(part)?;

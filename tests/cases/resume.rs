@@ -334,3 +334,37 @@ fn without_validators_or_a_checksum_a_file_is_fetched_in_one_stream() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["files"][0]["verified"], "unverified");
 }
+
+#[test]
+fn a_server_that_ignores_if_range_never_gets_its_new_bytes_stitched_to_old_ones() {
+    // No published checksum: only the validators can tell the versions apart.
+    let mut spec = FileSpec::generated("i2.bin", 4 * MIB, 15);
+    spec.md5 = Md5::Empty;
+    let env = env_with(Config {
+        extra_files: vec![spec],
+        truncate_at: Some(MIB + 5),
+        truncate_times: 1,
+        change_after: Some(1),
+        ignore_if_range: true,
+        ..Config::default()
+    });
+    let out = env.download(&["--retries", "0", "i2.bin", "-s", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(record(env.work(), "i2.bin").exists());
+    // The remote changed; the server answers the range anyway, with the
+    // new ETag: that 206 must not be appended.
+    env.srv.clear_requests();
+    let out = env.download(&["i2.bin", "--progress", "line"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    env.assert_identical("i2.bin"); // the new content, whole
+    let reqs = env.file_requests();
+    assert_eq!(
+        reqs[0].status, 206,
+        "the server did ignore If-Range: {reqs:?}"
+    );
+    assert!(
+        reqs.iter().any(|r| r.range.is_none()),
+        "restarted whole: {reqs:?}"
+    );
+    assert!(stderr(&out).contains("another version"), "{}", stderr(&out));
+}

@@ -568,7 +568,7 @@ fn serve_file(
             None => true,
             Some(ir) => {
                 let ir = ir.to_str().unwrap_or("");
-                cfg.validators && (ir == etag || ir == last_modified)
+                cfg.ignore_if_range || (cfg.validators && (ir == etag || ir == last_modified))
             }
         };
         if if_range_ok {

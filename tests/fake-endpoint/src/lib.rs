@@ -174,6 +174,9 @@ pub struct Config {
     pub status_sequence: Vec<(u16, Option<u64>)>,
     pub throttle_bps: Option<u64>,
     pub change_after: Option<u32>,
+    /// Serve a range even when `If-Range` names another version (busybox
+    /// httpd and some object stores do): a 206 of the *new* content.
+    pub ignore_if_range: bool,
     pub wrong_content_range: bool,
     pub gzip: bool,
     pub content_disposition: Option<String>,
@@ -209,6 +212,7 @@ impl Default for Config {
             status_sequence: Vec::new(),
             throttle_bps: None,
             change_after: None,
+            ignore_if_range: false,
             wrong_content_range: false,
             gzip: false,
             content_disposition: None,
