@@ -223,7 +223,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__download)
-            opts="-j -s -o -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --output-dir --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-j -s -o -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --max-size --output-dir --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +250,10 @@ _magedl() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -953,7 +957,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__sync)
-            opts="-j -s -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --prune --mirror --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-j -s -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --max-size --prune --mirror --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -980,6 +984,10 @@ _magedl() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

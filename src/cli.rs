@@ -206,6 +206,9 @@ pub struct TransferArgs {
     /// Print what would be fetched and exit
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse a file announced or streaming past SIZE (K, M, G suffixes)
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_size: u64,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -276,6 +279,29 @@ fn parse_secret(s: &str) -> Result<Secret, String> {
     Ok(Secret::new(s.trim()))
 }
 
+/// `1234`, `500K`, `64M`, `2G` (powers of 1024, as curl reads them).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], Some(c.to_ascii_uppercase())),
+        _ => (t, None),
+    };
+    let shift = match unit {
+        None => 0,
+        Some('K') => 10,
+        Some('M') => 20,
+        Some('G') => 30,
+        Some('T') => 40,
+        Some(_) => return Err(format!("`{s}`: the suffix must be K, M, G or T")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 500K, 64M, 2G)"))?;
+    n.checked_mul(1 << shift)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` must be more than 0 and fit in 64 bits"))
+}
+
 fn positive_secs(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
@@ -303,6 +329,16 @@ mod tests {
     fn a_debug_print_of_the_command_line_hides_the_token() {
         let cli = Cli::try_parse_from(["magedl", "--token", "sekrit-tok-123", "list"]).unwrap();
         assert!(!format!("{cli:?}").contains("sekrit-tok-123"));
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("1234"), Ok(1234));
+        assert_eq!(parse_size("500k"), Ok(500 << 10));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        for bad in ["", "0", "12X", "M", "-5", "99999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub enum Error {
     /// The connection failed (after retries): exit 1.
     #[error("{0}")]
     Network(String),
+    /// The TLS handshake failed (the certificate is not trusted): exit 1,
+    /// never retried.
+    #[error("{0}")]
+    Tls(String),
     /// The server's answer cannot be trusted or used: exit 1.
     #[error("{0}")]
     Protocol(String),
@@ -119,9 +123,11 @@ impl Error {
             Error::Unauthorized { .. } | Error::Forbidden { .. } => Exit::Refused,
             Error::ChecksumMismatch { .. } | Error::NoChecksum(_) => Exit::Checksum,
             Error::NotFound { .. } | Error::NothingMatched(_) => Exit::NotFound,
-            Error::Http { .. } | Error::Network(_) | Error::Protocol(_) | Error::Io { .. } => {
-                Exit::Failure
-            }
+            Error::Http { .. }
+            | Error::Network(_)
+            | Error::Tls(_)
+            | Error::Protocol(_)
+            | Error::Io { .. } => Exit::Failure,
             Error::Busy(_) => Exit::Busy,
             Error::Interrupted => Exit::Interrupted,
         }
@@ -142,6 +148,11 @@ impl Error {
             Error::Forbidden { .. } => Some(
                 "the account may lack access to this edition, have an outstanding invoice, or \
                  not be the primary contact's MAGEID"
+                    .into(),
+            ),
+            Error::Tls(_) => Some(
+                "if the server is right, trust its CA with --cacert FILE (or SSL_CERT_FILE / \
+                 SSL_CERT_DIR); --insecure turns the checks off"
                     .into(),
             ),
             Error::NothingMatched(_) => Some("`magedl list` shows what the catalog holds".into()),

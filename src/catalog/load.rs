@@ -14,8 +14,11 @@ pub struct Loaded {
     pub json: Option<Vec<u8>>,
 }
 
-/// Loads the catalog. Refusals (401, 403) are not hidden by the fallback;
-/// the fallback itself is reported in the catalog's warnings.
+/// Loads the catalog. The text listing stands in only when `info/json`
+/// answered with an HTTP error (other than a refusal: 401, 403) or with a
+/// body that is not the catalog; after a transport failure (which the
+/// listing would meet too) or an over-long answer, the error stands. The
+/// fallback itself is reported in the catalog's warnings.
 pub async fn load(client: &Client) -> Result<Loaded> {
     let json_url = client.endpoint().info_url(&["json"]);
     let why = match client.get_small(&json_url).await {
@@ -28,8 +31,8 @@ pub async fn load(client: &Client) -> Result<Loaded> {
             }
             Err(e) => e.to_string(),
         },
-        Err(e @ (Error::Unauthorized { .. } | Error::Forbidden { .. })) => return Err(e),
-        Err(e) => e.to_string(),
+        Err(e @ (Error::Http { .. } | Error::NotFound { .. })) => e.to_string(),
+        Err(e) => return Err(e),
     };
     let text = client
         .get_text(&client.endpoint().info_url(&["files"]))

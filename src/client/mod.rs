@@ -28,6 +28,10 @@ pub use retry::{Budget, Failure, backoff, is_transient_status, pause, retry_afte
 
 const MAX_REDIRECTS: usize = 10;
 
+/// The most an `info/...` answer may hold: the real catalog is well under
+/// a megabyte.
+pub const SMALL_LIMIT: usize = 32 << 20;
+
 /// Network settings from the command line.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
@@ -232,9 +236,7 @@ impl Client {
     fn transport_failure(&self, url: &Url, e: &reqwest::Error) -> Failure {
         let text = format!("{}: {}", self.shown(url), describe(e));
         if tls::is_tls_failure(e) {
-            return Failure::Fatal(Error::Network(format!(
-                "{text} (TLS: check the certificate, or pass --cacert FILE)"
-            )));
+            return Failure::Fatal(Error::Tls(text));
         }
         Failure::Transient {
             error: Error::Network(text),
@@ -266,16 +268,38 @@ impl Client {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// GET of a small body held in memory (listings; never archives).
+    /// GET of a small body held in memory (listings; never archives), at
+    /// most [`SMALL_LIMIT`] bytes: an endless answer is an error, not a
+    /// full memory.
     pub async fn get_small(&self, url: &Url) -> Result<Vec<u8>> {
         self.retrying(|| async {
-            let resp = self.send(Method::GET, url, &HeaderMap::new()).await?;
+            let mut resp = self.send(Method::GET, url, &HeaderMap::new()).await?;
             self.check_status(url, &resp)?;
-            let bytes = resp
-                .bytes()
+            let too_big = || {
+                Failure::Fatal(Error::Protocol(format!(
+                    "the answer of {} is larger than {} (the limit for info answers)",
+                    self.shown(url),
+                    crate::text::human_bytes(SMALL_LIMIT as u64)
+                )))
+            };
+            if resp
+                .content_length()
+                .is_some_and(|n| n > SMALL_LIMIT as u64)
+            {
+                return Err(too_big());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = resp
+                .chunk()
                 .await
-                .map_err(|e| self.transport_failure(url, &e))?;
-            Ok(bytes.to_vec())
+                .map_err(|e| self.transport_failure(url, &e))?
+            {
+                if body.len() + chunk.len() > SMALL_LIMIT {
+                    return Err(too_big());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(body)
         })
         .await
     }

@@ -15,21 +15,25 @@ use crate::error::{Error, Result};
 /// Whether a request failed in the TLS layer (a certificate, a handshake):
 /// another attempt would fail the same way.
 pub fn is_tls_failure(e: &reqwest::Error) -> bool {
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        if cause.downcast_ref::<rustls::Error>().is_some() {
-            return true;
-        }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
-            return true;
-        }
-        source = cause.source();
+    holds_rustls_error(e)
+}
+
+/// Whether a rustls error sits anywhere in the chain. An `io::Error`
+/// wrapping another error hides it from `source()` (which skips to the
+/// wrapped error's own source), and hyper wraps the TLS error in two of
+/// them, so wrapped errors are looked into as well.
+fn holds_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.downcast_ref::<rustls::Error>().is_some() {
+        return true;
     }
-    false
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && holds_rustls_error(inner)
+    {
+        return true;
+    }
+    e.source().is_some_and(holds_rustls_error)
 }
 
 /// The rustls client configuration for `--cacert` and `--insecure`.

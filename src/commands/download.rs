@@ -51,6 +51,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         resume: !args.no_resume,
         force: args.force,
         verify,
+        max_size: args.transfer.max_size,
         require_checksum: args.require_checksum,
         reporter: events.clone(),
     });

@@ -55,6 +55,7 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         resume: true,
         force: false,
         verify: true,
+        max_size: args.transfer.max_size,
         require_checksum: false,
         reporter: events.clone(),
     });

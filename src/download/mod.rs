@@ -46,6 +46,8 @@ pub struct Ctx {
     pub verify: bool,
     /// A file without any expected checksum fails (exit 4).
     pub require_checksum: bool,
+    /// `--max-size`: a file announced or streaming past it is refused.
+    pub max_size: u64,
     pub reporter: Arc<dyn Events>,
 }
 

@@ -147,6 +147,9 @@ async fn fresh_transfer(
     let Some(size) = size else {
         return stream_unknown_length(ctx, t, file, resp).await;
     };
+    if size > ctx.max_size {
+        return Err(Attempt::Fatal(too_big("announced at", size, ctx.max_size)));
+    }
     ctx.reporter.size_known(t.id, size);
     files::preallocate(&file, size)
         .map_err(|e| Error::io(format!("cannot allocate {}", t.part.display()), e))?;
@@ -261,6 +264,9 @@ async fn stream_unknown_length(
     let mut pos = 0;
     let pumped = pump(resp, &file, 0, None, true, |n| {
         pos += n;
+        if pos > ctx.max_size {
+            return Err(too_big("streaming past", pos, ctx.max_size));
+        }
         ctx.reporter.advance(t.id, n);
         mark.advance_to(pos);
         Ok(())
@@ -284,6 +290,15 @@ async fn stream_unknown_length(
         digests,
         resumed_from: 0,
     })
+}
+
+/// A file larger than `--max-size` (exit 1).
+fn too_big(how: &str, size: u64, max: u64) -> Error {
+    Error::Protocol(format!(
+        "the file is {how} {}, more than --max-size {}",
+        human_bytes(size),
+        human_bytes(max)
+    ))
 }
 
 type Hashers = (FollowHasher, Option<FollowHasher>);

@@ -378,3 +378,73 @@ fn a_write_the_file_system_refuses_is_a_clean_io_error() {
     );
     assert!(!env.work().join("full.bin").exists());
 }
+
+#[test]
+fn an_endless_info_answer_is_cut_at_the_limit_with_a_one_line_error() {
+    let env = Env::with(Config {
+        json_endless: true,
+        ..Config::default()
+    });
+    let out = env.ee().args(["list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("larger than 32.00 MiB"), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.contains("error:")).count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("falling back"), "{err}");
+}
+
+#[test]
+fn a_file_past_max_size_is_refused_announced_or_streamed() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::generated("m.bin", 2 * MIB, 71)],
+        ..Config::default()
+    });
+    for streamed in [false, true] {
+        env.srv.update(|c| c.no_content_length = streamed);
+        let out = env.download(&["--max-size", "1M", "m.bin"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("--max-size"), "{}", stderr(&out));
+        assert!(!env.work().join("m.bin").exists());
+        assert!(!part(env.work(), "m.bin").exists());
+    }
+    env.srv.update(|c| c.no_content_length = false);
+    env.ok(&["download", "-q", "--max-size", "2M", "m.bin"]);
+}
+
+#[test]
+fn an_endless_file_body_is_stopped_by_max_size() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::generated("e.bin", MIB, 72)],
+        body_longer_by: 1 << 40,
+        ..Config::default()
+    });
+    let out = env.download(&["--max-size", "4M", "e.bin"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("streaming past"), "{}", stderr(&out));
+    assert!(!env.work().join("e.bin").exists());
+}
+
+#[test]
+fn the_text_listing_stands_in_only_for_an_answered_request() {
+    let env = Env::with(Config {
+        json_broken: true,
+        ..Config::default()
+    });
+    let out = env.ee().args(["--retries", "0", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("falling back"), "{}", stderr(&out));
+    let listing = env
+        .srv
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/info/files"))
+        .count();
+    assert_eq!(
+        listing, 0,
+        "a transport failure is not a reason for the text listing"
+    );
+}

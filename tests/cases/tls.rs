@@ -77,3 +77,14 @@ fn an_unreadable_cacert_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_rejected_certificate_is_not_retried_and_names_cacert() {
+    let env = tls_env();
+    let out = env.ee().args(["list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("--cacert"), "{err}");
+    assert!(!err.contains("falling back"), "{err}");
+    assert_eq!(env.srv.tls_failures(), 1, "one handshake, no retry: {err}");
+}

@@ -73,6 +73,7 @@ async fn accept_loop(
         };
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
+        let counters = Arc::clone(&shared);
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
             let svc = service_fn(move |req| {
@@ -80,13 +81,14 @@ async fn accept_loop(
                 async move { Ok::<_, Infallible>(handle(sh, which, req).await) }
             });
             match acceptor {
-                Some(acc) => {
-                    if let Ok(tls) = acc.accept(stream).await {
+                Some(acc) => match acc.accept(stream).await {
+                    Ok(tls) => {
                         let _ = http1::Builder::new()
                             .serve_connection(TokioIo::new(tls), svc)
                             .await;
                     }
-                }
+                    Err(_) => counters.counters.lock().unwrap().tls_failures += 1,
+                },
                 None => {
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), svc)
@@ -294,6 +296,12 @@ fn info_route(sh: &Shared, cfg: &Config, rest: &str) -> Response<RespBody> {
         }
         ["info", "versions"] => text(200, "text/plain", catalog::versions(&listed(sh, cfg))),
         ["info", "json", ..] => {
+            if cfg.json_endless {
+                return endless_json();
+            }
+            if cfg.json_broken {
+                return broken_body();
+            }
             if let Some(code) = cfg.json_fail {
                 return text(
                     code,
@@ -333,6 +341,39 @@ fn info_route(sh: &Shared, cfg: &Config, rest: &str) -> Response<RespBody> {
         }
         _ => not_found(),
     }
+}
+
+/// Headers, then a connection that breaks.
+fn broken_body() -> Response<RespBody> {
+    let (tx, rx) = mpsc::channel(1);
+    tokio::spawn(async move {
+        let _ = tx
+            .send(Err(io::Error::other("broken by fake-endpoint")))
+            .await;
+    });
+    Response::new(ChanBody { rx }.boxed())
+}
+
+/// `{"ce-full": [` followed by spaces, forever.
+fn endless_json() -> Response<RespBody> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::spawn(async move {
+        if tx
+            .send(Ok(Bytes::from_static(b"{\"ce-full\": [")))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let spaces = Bytes::from(vec![b' '; 64 * 1024]);
+        while tx.send(Ok(spaces.clone())).await.is_ok() {}
+    });
+    let mut r = Response::new(ChanBody { rx }.boxed());
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 fn find_file(sh: &Shared, cfg: &Config, name: &str) -> Option<FileSpec> {

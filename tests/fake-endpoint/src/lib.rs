@@ -183,6 +183,11 @@ pub struct Config {
     pub corrupt: bool,
     pub json_extra_fields: bool,
     pub json_fail: Option<u16>,
+    /// `info/json` streams without end (a broken or hostile server).
+    pub json_endless: bool,
+    /// `info/json`'s connection breaks after the headers (a transport
+    /// failure, unlike `json_fail`).
+    pub json_broken: bool,
     pub other_shape: OtherShape,
     pub patch_shape_list: bool,
     pub delay_ms: u64,
@@ -219,6 +224,8 @@ impl Default for Config {
             corrupt: false,
             json_extra_fields: false,
             json_fail: None,
+            json_endless: false,
+            json_broken: false,
             other_shape: OtherShape::List,
             patch_shape_list: false,
             delay_ms: 0,
@@ -245,6 +252,8 @@ pub(crate) struct Counters {
     pub truncations: u32,
     pub stalls: u32,
     pub redirects: u64,
+    /// TLS handshakes that failed (e.g. the client rejected the certificate).
+    pub tls_failures: u32,
 }
 
 /// (seed, size) → lazily computed MD5 of a generated body.
@@ -490,6 +499,11 @@ impl Server {
             .iter()
             .map(|(_, r)| r.clone())
             .collect()
+    }
+
+    /// How many TLS handshakes failed on either listener.
+    pub fn tls_failures(&self) -> u32 {
+        self.shared.counters.lock().unwrap().tls_failures
     }
 
     pub fn clear_requests(&self) {
