@@ -146,6 +146,7 @@ pub fn read_token_file(path: &Path) -> Result<Secret> {
 }
 
 /// The login and password of the netrc entry for `host` (or `default`).
+/// A missing file is no entry.
 fn netrc_entry(path: &Path, host: &str) -> Result<Option<(Option<String>, Option<String>)>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -157,16 +158,16 @@ fn netrc_entry(path: &Path, host: &str) -> Result<Option<(Option<String>, Option
             )));
         }
     };
-    // The parser's own message can quote a token, so it is not shown.
-    let netrc = netrc_rs::Netrc::parse(text, false)
-        .map_err(|_| Error::Usage(format!("netrc file {} is malformed", path.display())))?;
-    let exact = netrc.machines.iter().find(|m| {
-        m.name
-            .as_deref()
-            .is_some_and(|n| n.eq_ignore_ascii_case(host))
-    });
-    let chosen = exact.or_else(|| netrc.machines.iter().find(|m| m.name.is_none()));
-    Ok(chosen.map(|m| (m.login.clone(), m.password.clone())))
+    let entry = crate::netrc::entry_for(&text, host).map_err(|e| {
+        Error::Usage(format!(
+            "netrc file {} is malformed (line {})",
+            path.display(),
+            e.line
+        ))
+    })?;
+    // An empty value (`password ""`) is no value: the next source is asked.
+    let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+    Ok(entry.map(|e| (given(e.login), given(e.password))))
 }
 
 fn prompt(mage_id: Option<String>, token: Option<Secret>) -> Result<Credentials> {
@@ -240,6 +241,52 @@ mod tests {
         let c = resolve(s, &ep, &mut w).unwrap().unwrap();
         assert_eq!(c.mage_id, "FLAGID");
         assert_eq!(c.token.expose(), "netrctoken");
+    }
+
+    #[test]
+    fn a_malformed_netrc_names_its_line_and_never_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let netrc = dir.path().join("netrc");
+        std::fs::write(
+            &netrc,
+            "# mine\nmachine www.magentocommerce.com login NETRCID password \"s3cret\n",
+        )
+        .unwrap();
+        let mut s = sources();
+        s.netrc = Some(netrc.clone());
+        let err = resolve(s, &Endpoint::default_endpoint(), &mut vec![]).unwrap_err();
+        assert_eq!(err.exit().code(), 2);
+        let shown = err.to_string();
+        assert_eq!(
+            shown,
+            format!("netrc file {} is malformed (line 2)", netrc.display())
+        );
+    }
+
+    #[test]
+    fn an_empty_netrc_value_is_no_value_and_a_missing_file_no_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let netrc = dir.path().join("netrc");
+        std::fs::write(
+            &netrc,
+            "machine www.magentocommerce.com login NETRCID password \"\"\n",
+        )
+        .unwrap();
+        let mut s = sources();
+        s.netrc = Some(netrc);
+        let err = resolve(s, &Endpoint::default_endpoint(), &mut vec![]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no download token for www.magentocommerce.com"
+        );
+
+        let mut s = sources();
+        s.netrc = Some(dir.path().join("absent"));
+        let err = resolve(s, &Endpoint::default_endpoint(), &mut vec![]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no credentials for www.magentocommerce.com"
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! handlers, the only code that prints, through `progress/`), `config.rs`
 //! (clap types to plain options), the engine (`download/`, `sync.rs`,
 //! `verify/`, `catalog/`, `client/`), and the leaves every layer may use
-//! (`endpoint.rs`, `credentials.rs`, `secret.rs`, `error.rs`, `text.rs`,
-//! `events.rs`, `cancel.rs`, `guard.rs`). See `docs/` for the map.
+//! (`endpoint.rs`, `credentials.rs` with `netrc.rs`, `secret.rs`,
+//! `error.rs`, `text.rs`, `events.rs`, `cancel.rs`, `guard.rs`). See `docs/`
+//! for the map.
 
 mod cancel;
 mod catalog;
@@ -21,6 +22,7 @@ mod endpoint;
 mod error;
 mod events;
 mod guard;
+mod netrc;
 mod progress;
 mod secret;
 mod sync;

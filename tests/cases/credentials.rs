@@ -112,6 +112,130 @@ fn netrc_is_used_per_value_after_env() {
     assert_eq!(auths(&env), [basic(EE_USER, EE_TOKEN)]);
 }
 
+/// A netrc as people write it for curl: comment lines, a trailing comment,
+/// the token in double quotes, tokens spread over lines.
+#[test]
+fn a_netrc_with_comments_and_a_quoted_token_authenticates() {
+    let env = Env::new();
+    std::fs::write(
+        env.home.path().join(".netrc"),
+        format!(
+            "# Magento downloads\n  # (the test double)\nmachine 127.0.0.1 # local\n  \
+             login {CE_USER}\n  password \"{CE_TOKEN}\" # quoted, as curl allows\n"
+        ),
+    )
+    .unwrap();
+    let out = env.anon().args(["info", "help"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        auths(&env),
+        [basic(CE_USER, CE_TOKEN)],
+        "the token unquoted"
+    );
+}
+
+/// A `macdef` body is a macro for ftp, not entries: a `machine` line in it
+/// for the endpoint's host supplies nothing; entries resume after the
+/// empty line that ends it.
+#[test]
+fn a_macdef_body_supplies_no_credentials() {
+    let env = Env::new();
+    let only_macro = env.home.path().join("only-macro");
+    std::fs::write(
+        &only_macro,
+        format!(
+            "machine other.example login X password Y\nmacdef init\n\
+             machine 127.0.0.1 login {EE_USER} password {EE_TOKEN}\n\n"
+        ),
+    )
+    .unwrap();
+    let out = env
+        .anon()
+        .env("NETRC", &only_macro)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(auths(&env), Vec::<String>::new(), "asked anonymously");
+
+    let after_macro = env.home.path().join("after-macro");
+    std::fs::write(
+        &after_macro,
+        format!(
+            "macdef init\nmachine 127.0.0.1 login {EE_USER} password {EE_TOKEN}\n\n\
+             machine 127.0.0.1 login {CE_USER} password {CE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    env.srv.clear_requests();
+    let out = env
+        .anon()
+        .env("NETRC", &after_macro)
+        .args(["info", "help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+}
+
+/// `default` answers for any host no `machine` names; a machine that
+/// matches wins over it even after it (as in Python; curl would stop at a
+/// `default` that comes first).
+#[test]
+fn the_default_entry_is_used_when_no_machine_matches() {
+    let env = Env::new();
+    let netrc = env.home.path().join(".netrc");
+    std::fs::write(
+        &netrc,
+        format!(
+            "machine other.example login X password Y\n\
+             default login {EE_USER} password {EE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    let out = env.anon().args(["info", "help"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(EE_USER, EE_TOKEN)]);
+
+    std::fs::write(
+        &netrc,
+        format!(
+            "default login {EE_USER} password {EE_TOKEN}\n\
+             machine 127.0.0.1 login {CE_USER} password {CE_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    env.srv.clear_requests();
+    let out = env.anon().args(["info", "help"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
+}
+
+/// A malformed file names its line but never quotes it: the line may hold
+/// the token.
+#[test]
+fn a_malformed_netrc_names_the_line_not_the_text() {
+    let env = Env::new();
+    let netrc = env.home.path().join(".netrc");
+    std::fs::write(
+        &netrc,
+        format!("machine 127.0.0.1 login {CE_USER}\npassword \"{CE_TOKEN}\n"),
+    )
+    .unwrap();
+    let out = env.anon().args(["info", "help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "netrc file {} is malformed (line 2)",
+            netrc.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(CE_TOKEN) && !err.contains(CE_USER), "{err}");
+    assert!(env.srv.requests().is_empty(), "nothing was sent");
+}
+
 #[test]
 fn a_pasted_userinfo_url_works_with_a_warning_and_is_never_shown() {
     let env = Env::new();
