@@ -31,13 +31,30 @@ mod verify;
 
 pub use cli::Cli;
 
+use clap::Parser;
 use clap::error::ErrorKind;
 
 use error::Exit;
 
+/// The whole program: signal handlers first, then the command line, then
+/// the run; returns the process exit code.
+pub fn main() -> i32 {
+    cancel::install();
+    // A file-size limit (`ulimit -f`) then fails the write with EFBIG, a
+    // clean I/O error, instead of killing the process mid-transfer.
+    // SAFETY: setting a signal disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    match Cli::try_parse() {
+        Ok(cli) => run(cli),
+        Err(e) => usage_error(e),
+    }
+}
+
 /// Runs one command line to completion and returns the process exit code;
 /// an error is shown as one `magedl: error:` line and a hint.
-pub fn run(cli: Cli) -> i32 {
+fn run(cli: Cli) -> i32 {
     match commands::run(cli) {
         Ok(exit) => exit.code(),
         Err(e) => {
@@ -52,7 +69,7 @@ pub fn run(cli: Cli) -> i32 {
 
 /// Help and version go out as clap renders them; a bad command line becomes
 /// one `magedl: error:` line and a hint, exit 2.
-pub fn usage_error(e: clap::Error) -> i32 {
+fn usage_error(e: clap::Error) -> i32 {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion

@@ -55,7 +55,6 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         require_checksum: args.require_checksum,
         reporter: events.clone(),
     });
-    crate::cancel::install_signal_handlers();
     let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
     report::print_failures(&report);
     if args.transfer.json {

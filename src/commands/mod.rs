@@ -40,7 +40,10 @@ pub fn run(cli: Cli) -> Result<Exit> {
         .enable_all()
         .build()
         .map_err(|e| Error::io("cannot start the async runtime", e))?;
-    runtime.block_on(dispatch(cfg, cli.command))
+    runtime.block_on(async {
+        crate::cancel::watch();
+        dispatch(cfg, cli.command).await
+    })
 }
 
 async fn dispatch(cfg: Config, command: Command) -> Result<Exit> {

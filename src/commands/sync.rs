@@ -59,7 +59,6 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         require_checksum: false,
         reporter: events.clone(),
     });
-    crate::cancel::install_signal_handlers();
     let mut report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
     for job in &reserved {
         report.push(sync::reserved_report(&layout, job));

@@ -368,3 +368,32 @@ fn a_server_that_ignores_if_range_never_gets_its_new_bytes_stitched_to_old_ones(
     );
     assert!(stderr(&out).contains("another version"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_signal_while_the_catalog_loads_ends_the_run_with_130() {
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let env = env_with(Config {
+            json_fail: Some(503),
+            ..Config::default()
+        });
+        let child = env
+            .ee_process()
+            .args(["--retries", "20", "download", "Magento-CE-2.4.2.tar.gz"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while env.srv.requests().len() < 2 {
+            assert!(Instant::now() < deadline, "no catalog retry");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(child.id() as i32, signal);
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "signal {signal}: {err}");
+        assert!(err.contains("interrupted"), "{err}");
+    }
+}
