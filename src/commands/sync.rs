@@ -77,8 +77,16 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         finish(&report)?;
         return Ok(Exit::Interrupted);
     }
-    let departures =
-        sync::record(&client, &layout, &loaded, &previous, &report, args.prune).await?;
+    let recorded = sync::record(&client, &layout, &loaded, &previous, &report, args.prune).await;
+    let departures = match recorded {
+        Ok(departures) => departures,
+        Err(e) => {
+            // The report still goes out, with the error in it.
+            report.error = Some(crate::secret::scrub(&e.to_string()));
+            finish(&report)?;
+            return Err(e);
+        }
+    };
     for gone in departures {
         let name = escape(&gone.name);
         if gone.pruned {

@@ -124,6 +124,10 @@ pub struct Summary {
 pub struct Report {
     pub files: Vec<FileReport>,
     pub summary: Summary,
+    /// A failure of the run itself after the files (sync's manifest or
+    /// snapshot could not be written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl FileReport {
@@ -322,5 +326,9 @@ pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Rep
             .sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Report { files, summary }
+    Report {
+        files,
+        summary,
+        error: None,
+    }
 }

@@ -261,3 +261,24 @@ fn sync_asks_for_the_catalog_once_and_snapshots_that_body() {
     let served = env.ee().args(["info", "json"]).output().unwrap().stdout;
     assert_eq!(snapshot, served);
 }
+
+#[test]
+fn a_manifest_that_cannot_be_written_leaves_no_temp_file_and_the_report_still_goes_out() {
+    let env = Env::new();
+    let dir = env.work().join("s");
+    // A directory where SHA256SUMS should go: the rename onto it fails.
+    std::fs::create_dir_all(dir.join("SHA256SUMS/blocker")).unwrap();
+    let out = sync(&env, &dir, &["--type", "ce-patch", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["summary"]["downloaded"], 4, "{report}");
+    assert!(
+        report["error"].as_str().unwrap().contains("SHA256SUMS"),
+        "{report}"
+    );
+    let tmp = dir.join(".magedl/tmp");
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .map(|d| d.flatten().collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
