@@ -110,7 +110,7 @@ pub fn dry_run(jobs: &[Job], dir: &Path, json: bool, check_present: bool) -> Res
                 sha256: p.job.expected.sha256.as_deref(),
             })
             .collect();
-        serde_json::to_string_pretty(&entries).expect("serialisable") + "\n"
+        crate::text::json_pretty(&entries)
     } else {
         plan.iter()
             .map(|p| {

@@ -102,9 +102,7 @@ pub async fn list(cfg: &Config, args: &FilterArgs, format: Format) -> Result<Exi
     let text = match format {
         Format::Json => {
             let entries: Vec<ListEntry<'_>> = selected.iter().map(|r| list_entry(r)).collect();
-            let mut s = serde_json::to_string_pretty(&entries).expect("serialisable");
-            s.push('\n');
-            s
+            crate::text::json_pretty(&entries)
         }
         Format::Names => selected
             .iter()

@@ -32,9 +32,7 @@ pub fn print_failures(report: &Report) {
 
 /// The `--json` report on standard output.
 pub fn print_json(report: &Report) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(report).expect("serialisable");
-    text.push('\n');
-    print_out(text.as_bytes())
+    print_out(crate::text::json_pretty(report).as_bytes())
 }
 
 /// `download`'s summary line.

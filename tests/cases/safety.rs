@@ -448,3 +448,26 @@ fn the_text_listing_stands_in_only_for_an_answered_request() {
         "a transport failure is not a reason for the text listing"
     );
 }
+
+#[test]
+fn json_escapes_every_control_and_human_output_shows_bidi_controls_escaped() {
+    let name = "rtl\u{202e}gpj.exe\u{7f}x\u{85}";
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::bytes(name, b"x".to_vec())],
+        ..Config::default()
+    });
+    let json = env.ok(&["list", "--format", "json", "--version", "9.9.9"]);
+    let text = stdout(&json);
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{text:?}"
+    );
+    assert!(text.contains(r"rtl\u202egpj.exe\u007fx\u0085"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v[0]["name"], name);
+    let table = stdout(&env.ok(&["list", "--version", "9.9.9"]));
+    assert!(!table.contains('\u{202e}'), "{table:?}");
+    assert!(table.contains(r"rtl\u{202e}gpj.exe"), "{table}");
+}
