@@ -133,6 +133,7 @@ async fn fetch_verified(
         attempts += 1;
         let target = transfer::Target {
             id,
+            name: &job.name,
             url: &url,
             part,
             want_md5,

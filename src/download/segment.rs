@@ -190,7 +190,8 @@ impl Shared {
         resp: Response,
         whole: bool,
     ) -> Result<(), Attempt> {
-        response::check_encoding(resp.headers()).map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
+        response::check_encoding(resp.headers(), &self.name, self.checksum_known)
+            .map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
         pump(resp, &self.file, span.start, Some(span.end), whole, |n| {
             self.record(idx, n)
         })

@@ -40,6 +40,9 @@ pub struct Shared {
     pub file: File,
     pub recorder: Recorder,
     mark: Arc<Watermark>,
+    /// The catalog name, and whether a checksum will judge the bytes.
+    pub name: String,
+    pub checksum_known: bool,
     /// Whether a range request may continue a broken stream.
     pub ranges: bool,
 }
@@ -48,6 +51,8 @@ pub struct Shared {
 pub struct Target<'a> {
     /// The reporter's id of the file.
     pub id: usize,
+    /// The catalog name.
+    pub name: &'a str,
     pub url: &'a Url,
     /// The partial file; its resume record sits beside it.
     pub part: &'a Path,
@@ -134,7 +139,8 @@ async fn fresh_transfer(
         ))));
     }
     let headers = resp.headers();
-    response::check_encoding(headers).map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
+    response::check_encoding(headers, t.name, t.checksum_known)
+        .map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
     let size = response::content_length(headers);
     let validators = Validators::of(headers);
     // Without a validator, ranges fetched later cannot be proven to come
@@ -351,6 +357,8 @@ impl Shared {
             file,
             recorder,
             mark: Watermark::new(),
+            name: t.name.to_string(),
+            checksum_known: t.checksum_known,
             ranges,
         }))
     }

@@ -420,3 +420,32 @@ fn a_failed_file_reports_unverified_and_the_bytes_kept() {
     assert!(f["bytes"].as_u64().unwrap() >= MIB, "{f}");
     assert!(f["error"].as_str().unwrap().len() > 5);
 }
+
+#[test]
+fn a_gzip_label_on_raw_bytes_is_judged_by_the_checksum_or_the_name() {
+    let mut no_md5 = FileSpec::bytes("raw.zip", b"PK raw zip bytes".to_vec());
+    no_md5.md5 = Md5::Empty;
+    let mut no_md5_gz = FileSpec::bytes("raw.tar.gz", b"\x1f\x8b raw gzip bytes".to_vec());
+    no_md5_gz.md5 = Md5::Empty;
+    let env = Env::with(Config {
+        extra_files: vec![no_md5, no_md5_gz],
+        label_gzip: true,
+        ..Config::default()
+    });
+    // Apache's AddEncoding x-gzip .gz: the bytes are the archive itself.
+    env.ok(&[
+        "download",
+        "-q",
+        "Magento-CE-2.4.2.tar.gz",
+        "Magento-CE-2.4.2_sample_data.zip",
+    ]);
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
+    env.assert_identical("Magento-CE-2.4.2_sample_data.zip");
+    env.ok(&["download", "-q", "raw.tar.gz"]);
+    env.assert_identical("raw.tar.gz");
+    // Nothing vouches for these bytes: refused, with the server setting named.
+    let out = env.download(&["raw.zip"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("AddEncoding"), "{}", stderr(&out));
+    assert!(!env.work().join("raw.zip").exists());
+}

@@ -667,6 +667,8 @@ fn serve_file(
     };
     if gzip {
         builder = builder.header(header::CONTENT_ENCODING, "gzip");
+    } else if cfg.label_gzip {
+        builder = builder.header(header::CONTENT_ENCODING, "x-gzip");
     }
     let send_length = !gzip && !cfg.no_content_length && extra == 0;
     if send_length {

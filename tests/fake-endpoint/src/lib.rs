@@ -179,6 +179,9 @@ pub struct Config {
     pub ignore_if_range: bool,
     pub wrong_content_range: bool,
     pub gzip: bool,
+    /// Label file answers `Content-Encoding: x-gzip` without compressing
+    /// them (Apache's `AddEncoding x-gzip .gz`).
+    pub label_gzip: bool,
     pub content_disposition: Option<String>,
     pub corrupt: bool,
     pub json_extra_fields: bool,
@@ -220,6 +223,7 @@ impl Default for Config {
             ignore_if_range: false,
             wrong_content_range: false,
             gzip: false,
+            label_gzip: false,
             content_disposition: None,
             corrupt: false,
             json_extra_fields: false,
