@@ -9,6 +9,7 @@
 //! (`endpoint.rs`, `credentials.rs`, `secret.rs`, `error.rs`, `text.rs`,
 //! `events.rs`, `cancel.rs`, `guard.rs`). See `docs/` for the map.
 
+mod archive;
 mod cancel;
 mod catalog;
 mod cli;
