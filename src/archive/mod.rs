@@ -4,11 +4,14 @@
 //!
 //! This file holds the entry point, the public types and the choice of
 //! format by file name. `walk.rs` reads the entries of any format in one
-//! streaming pass (the deep check is that pass and nothing more).
+//! streaming pass (the deep check is that pass and nothing more), and
+//! `paths.rs` holds the rules for names and link targets an extraction
+//! follows.
 
 // Wired into verify --deep and download --extract by the handlers next.
 #![allow(dead_code)]
 
+mod paths;
 mod walk;
 
 #[cfg(test)]

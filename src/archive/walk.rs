@@ -21,7 +21,7 @@ const BUFFER: usize = 64 * 1024;
 /// A zip symlink's target is its content: read no further than one byte
 /// past the longest target a link can have, so a huge one is refused
 /// rather than held in memory.
-const MAX_LINK: u64 = 4096;
+const MAX_LINK: u64 = super::paths::MAX_TARGET as u64 + 1;
 
 /// What an entry is, as its format declares it.
 #[derive(Clone, Debug, PartialEq, Eq)]
