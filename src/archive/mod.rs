@@ -4,15 +4,17 @@
 //!
 //! This file holds the entry point, the public types and the choice of
 //! format by file name. `walk.rs` reads the entries of any format in one
-//! streaming pass (the deep check is that pass and nothing more), and
-//! `paths.rs` holds the rules for names and link targets an extraction
-//! follows.
+//! streaming pass (the deep check is that pass and nothing more), with the
+//! formats' own checks in `zip_walk.rs` and `tar_walk.rs`, and `paths.rs`
+//! holds the rules for names and link targets an extraction follows.
 
 // Wired into verify --deep and download --extract by the handlers next.
 #![allow(dead_code)]
 
 mod paths;
+mod tar_walk;
 mod walk;
+mod zip_walk;
 
 #[cfg(test)]
 mod check_tests;
