@@ -1,17 +1,23 @@
 //! Release archives opened as archives, not just as bytes: the deep check
 //! behind `verify --deep` ([`check`]: every entry read to its end so that the
-//! formats' own CRCs and sizes are tested).
+//! formats' own CRCs and sizes are tested) and the safe unpacking behind
+//! `download --extract` ([`extract`]: hostile names, links and special files
+//! refused, nothing half-done left behind).
 //!
-//! This file holds the entry point, the public types and the choice of
+//! This file holds the two entry points, the public types and the choice of
 //! format by file name. `walk.rs` reads the entries of any format in one
 //! streaming pass (the deep check is that pass and nothing more), with the
-//! formats' own checks in `zip_walk.rs` and `tar_walk.rs`, and `paths.rs`
-//! holds the rules for names and link targets an extraction follows.
+//! formats' own checks in `zip_walk.rs` and `tar_walk.rs`. `paths.rs` holds
+//! the rules for names and link targets, `extract.rs` writes entries into a
+//! private staging directory, and `place.rs` moves them into the
+//! destination once all of them were read and checked.
 
 // Wired into verify --deep and download --extract by the handlers next.
 #![allow(dead_code)]
 
+mod extract;
 mod paths;
+mod place;
 mod tar_walk;
 mod walk;
 mod zip_walk;
@@ -19,9 +25,12 @@ mod zip_walk;
 #[cfg(test)]
 mod check_tests;
 #[cfg(test)]
+mod extract_tests;
+#[cfg(test)]
 mod testkit;
 
 use std::fmt;
+use std::fs;
 use std::path::Path;
 
 use crate::text::escape;
@@ -45,6 +54,16 @@ pub fn check(path: &Path) -> Result<Checked, Damage> {
         entries: walked.entries,
         bytes: walked.bytes,
     })
+}
+
+/// Safe extraction: unpacks the archive at `path` into `dest` (created if
+/// missing), streaming, through a private staging directory inside `dest`.
+/// Names that leave `dest`, links that lead out of it, writes through a
+/// link, and special files are refused, and a refusal fails the whole
+/// extraction with `dest` left as it was. An existing file is replaced
+/// (atomically) only with `overwrite`; without it the extraction is refused.
+pub fn extract(path: &Path, dest: &Path, overwrite: bool) -> Result<Extracted, Refused> {
+    extract::extract_with(path, dest, overwrite, &mut |from, to| fs::rename(from, to))
 }
 
 /// The formats read, told apart by the file name alone: a release archive's
@@ -110,6 +129,49 @@ impl fmt::Display for Damage {
 
 impl std::error::Error for Damage {}
 
+/// What an extraction put into the destination.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub files: u64,
+    /// Directories the archive names or implies (`a/` for `a/b`).
+    pub dirs: u64,
+    /// Symbolic and hard links.
+    pub links: u64,
+    /// The files' content.
+    pub bytes: u64,
+}
+
+/// Why an extraction was refused or failed; no extraction that returns this
+/// claims to have succeeded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    /// The entry at fault; empty when the failure is the archive's as a
+    /// whole (unreadable, not an archive, the destination not writable).
+    pub entry: String,
+    pub reason: String,
+}
+
+impl Refused {
+    fn whole(reason: impl Into<String>) -> Refused {
+        Refused {
+            entry: String::new(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.entry.is_empty() {
+            write!(f, "extract: {}", self.reason)
+        } else {
+            write!(f, "extract: entry {}: {}", escape(&self.entry), self.reason)
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +205,11 @@ mod tests {
             reason: "truncated".into(),
         };
         assert_eq!(whole.to_string(), "archive: truncated");
+        let refused = Refused {
+            entry: "../evil".into(),
+            reason: "climbs out".into(),
+        };
+        assert_eq!(refused.to_string(), "extract: entry ../evil: climbs out");
+        assert_eq!(Refused::whole("no").to_string(), "extract: no");
     }
 }

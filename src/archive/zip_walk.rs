@@ -89,3 +89,29 @@ fn zip_type(mode: Option<u32>, name: &[u8]) -> Result<What, String> {
         Some(other) => Err(format!("an entry of unknown file type {other:o}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_unix_file_type_decides_and_specials_are_named() {
+        assert_eq!(zip_type(None, b"a/"), Ok(What::Dir));
+        assert_eq!(zip_type(None, b"a"), Ok(What::File));
+        assert_eq!(zip_type(Some(0o100644), b"a"), Ok(What::File));
+        assert_eq!(zip_type(Some(0o040755), b"a"), Ok(What::Dir));
+        assert_eq!(
+            zip_type(Some(0o120777), b"a"),
+            Ok(What::Symlink(Vec::new()))
+        );
+        // The zip crate's own symlink test is `mode & S_IFLNK == S_IFLNK`,
+        // which a socket (0o140000) does not pass; a socket is refused here.
+        assert_eq!(zip_type(Some(0o140755), b"a"), Err("a socket".into()));
+        assert_eq!(zip_type(Some(0o010644), b"a"), Err("a FIFO".into()));
+        assert_eq!(
+            zip_type(Some(0o020644), b"a"),
+            Err("a character device".into())
+        );
+        assert_eq!(zip_type(Some(0o060644), b"a"), Err("a block device".into()));
+    }
+}
