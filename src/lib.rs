@@ -10,6 +10,7 @@
 //! `error.rs`, `text.rs`, `events.rs`, `cancel.rs`, `guard.rs`). See `docs/`
 //! for the map.
 
+mod archive;
 mod cancel;
 mod catalog;
 mod cli;
