@@ -9,6 +9,7 @@ mod nginx;
 mod progress;
 mod resume;
 mod safety;
+mod servers;
 mod state;
 mod sync;
 mod tls;
