@@ -273,6 +273,9 @@ pub struct SyncArgs {
     /// Lay the directory out like the endpoint (info/..., file/...)
     #[arg(long)]
     pub mirror: bool,
+    /// Read and hash every present file, whatever the verification cache says
+    #[arg(long)]
+    pub rehash: bool,
 }
 
 fn parse_secret(s: &str) -> Result<Secret, String> {

@@ -43,6 +43,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
     let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
     let state = StateDir::new(&args.output_dir);
     state.clean();
+    let cache_path = state.cache_path();
     let ctx = Arc::new(Ctx {
         client,
         dir: args.output_dir.clone(),
@@ -52,6 +53,8 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         force: args.force,
         verify,
         max_size: args.transfer.max_size,
+        cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
+        rehash: false,
         require_checksum: args.require_checksum,
         reporter: events.clone(),
     });
@@ -98,7 +101,7 @@ struct PlannedEntry<'a> {
 /// Prints the plan: what would be fetched, and what is present and verified
 /// (so skipped). Hashes present files; makes no request. Shared with sync.
 pub fn dry_run(jobs: &[Job], dir: &Path, json: bool, check_present: bool) -> Result<()> {
-    let plan = download::plan_actions(jobs, dir, check_present);
+    let plan = download::plan_actions(jobs, dir, &StateDir::new(dir), check_present);
     let out = if json {
         let entries: Vec<PlannedEntry<'_>> = plan
             .iter()

@@ -47,6 +47,7 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
     let _lock = download::lock_dir(&args.dir, args.transfer.wait, &*events).await?;
     let state = StateDir::new(&args.dir);
     state.clean();
+    let cache_path = state.cache_path();
     let ctx = Arc::new(Ctx {
         client: client.clone(),
         dir: layout.files_dir(),
@@ -56,6 +57,8 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
         force: false,
         verify: true,
         max_size: args.transfer.max_size,
+        cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
+        rehash: args.rehash,
         require_checksum: false,
         reporter: events.clone(),
     });

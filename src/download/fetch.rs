@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::{Ctx, FileReport, Job, Status, files, state, transfer};
 use crate::error::{Error, Exit, Result};
 use crate::events::Done;
+use crate::guard::lock;
 use crate::text::escape;
 use crate::verify::{self, Digests, Verified};
 
@@ -90,6 +91,9 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     report.md5 = fetched.digests.md5.clone();
     report.sha256 = fetched.digests.sha256.clone();
     place(fetched.file, &part, &final_path).await?;
+    if let Ok(meta) = std::fs::symlink_metadata(&final_path) {
+        remember(ctx, &final_path, &meta, &fetched.digests);
+    }
     report.status = Status::Downloaded;
     let result = match (ctx.verify, job.expected.strongest()) {
         (false, _) => "not verified (--no-verify)".into(),
@@ -173,7 +177,8 @@ async fn fetch_verified(
 }
 
 /// A file already at its final name that verifies is skipped without any
-/// request. Returns true when skipped.
+/// request; the verification cache spares reading it when its metadata is
+/// unchanged. Returns true when skipped.
 async fn skip_if_present(
     ctx: &Arc<Ctx>,
     id: usize,
@@ -181,29 +186,64 @@ async fn skip_if_present(
     final_path: &Path,
     report: &mut FileReport,
 ) -> Result<bool> {
-    let path = final_path.to_path_buf();
-    let want_md5 = job.expected.md5.is_some();
-    let hashed = tokio::task::spawn_blocking(move || verify::hash_file(&path, want_md5))
-        .await
-        .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
-        .map_err(|e| Error::io(format!("cannot read {}", final_path.display()), e))?;
-    let (size, digests): (u64, Digests) = hashed;
-    let verified = !ctx.verify || job.present_copy_verifies(&digests);
+    let key = ctx.state.key(final_path);
+    let unreadable = |e| Error::io(format!("cannot read {}", final_path.display()), e);
+    let meta = std::fs::symlink_metadata(final_path).map_err(unreadable)?;
+    let (trusted, cached_sha256) = {
+        let cache = lock(&ctx.cache);
+        let trusted = cache
+            .trusted(&key, &meta)
+            .filter(|d| job.expected.md5.is_none() || d.md5.is_some())
+            .filter(|_| !ctx.rehash);
+        (trusted, cache.recorded_sha256(&key))
+    };
+    let was_trusted = trusted.is_some();
+    let (size, digests) = match trusted {
+        Some(digests) => (meta.len(), digests),
+        None => {
+            let path = final_path.to_path_buf();
+            let want_md5 = job.expected.md5.is_some();
+            tokio::task::spawn_blocking(move || verify::hash_file(&path, want_md5))
+                .await
+                .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
+                .map_err(unreadable)?
+        }
+    };
+    let verified = !ctx.verify || job.present_copy_verifies(&digests, cached_sha256.as_deref());
     if !verified {
+        lock(&ctx.cache).forget(&key);
+        let why = if job.expected.is_empty() && cached_sha256.is_none() {
+            "has nothing to verify it against"
+        } else {
+            "does not verify"
+        };
         ctx.reporter.note(
             id,
-            &format!(
-                "{} is present but does not verify; downloading it again",
-                job.name
-            ),
+            &format!("{} is present but {why}; downloading it again", job.name),
         );
         return Ok(false);
+    }
+    if !was_trusted {
+        remember(ctx, final_path, &meta, &digests);
     }
     report.status = Status::Skipped;
     report.bytes = size;
     report.md5 = digests.md5;
     report.sha256 = digests.sha256;
     Ok(true)
+}
+
+/// Records verified digests in the cache, if the file is still as `before`
+/// described it (it was not changed while it was read).
+fn remember(ctx: &Ctx, path: &Path, before: &std::fs::Metadata, digests: &Digests) {
+    let now = std::fs::symlink_metadata(path);
+    let unchanged = now.as_ref().is_ok_and(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.len() == before.len() && m.mtime_nsec() == before.mtime_nsec() && m.ino() == before.ino()
+    });
+    if let (true, Ok(meta)) = (unchanged, now) {
+        lock(&ctx.cache).record(&ctx.state.key(path), &meta, digests);
+    }
 }
 
 /// Moves the verified file to its final name and drops its record; the

@@ -30,7 +30,7 @@ use crate::catalog::{Catalog, Filter, Release};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
 use crate::events::Events;
-use crate::verify::{self, Digests, Expected, Verified};
+use crate::verify::{self, Cache, Digests, Expected, Verified};
 
 /// What every file of a run shares.
 pub struct Ctx {
@@ -48,6 +48,10 @@ pub struct Ctx {
     pub require_checksum: bool,
     /// `--max-size`: a file announced or streaming past it is refused.
     pub max_size: u64,
+    /// What was verified before, by metadata (`.magedl/cache.json`).
+    pub cache: std::sync::Mutex<Cache>,
+    /// `--rehash`: read every present file, whatever the cache says.
+    pub rehash: bool,
     pub reporter: Arc<dyn Events>,
 }
 
@@ -72,15 +76,16 @@ impl Job {
     }
 
     /// Whether a copy already on disk with these digests may be kept: its
-    /// published checksum matches, or, lacking one, the sha256 recorded
-    /// earlier does; with neither, there is nothing to hold it against.
-    fn present_copy_verifies(&self, digests: &Digests) -> bool {
+    /// published checksum matches, or, lacking one, a sha256 recorded
+    /// earlier (sync's SHA256SUMS, or the verification cache) does; with
+    /// neither there is nothing to hold it against, and it is fetched again.
+    fn present_copy_verifies(&self, digests: &Digests, cached_sha256: Option<&str>) -> bool {
         if !self.expected.is_empty() {
-            self.expected.check(&self.name, digests).is_ok()
-        } else if let Some(recorded) = &self.recorded_sha256 {
-            digests.sha256.as_deref() == Some(recorded.as_str())
-        } else {
-            true
+            return self.expected.check(&self.name, digests).is_ok();
+        }
+        match self.recorded_sha256.as_deref().or(cached_sha256) {
+            Some(recorded) => digests.sha256.as_deref() == Some(recorded),
+            None => false,
         }
     }
 }
@@ -277,15 +282,22 @@ pub struct Planned<'a> {
     pub action: Action,
 }
 
-/// What a real run would do, without a request: present files are hashed
-/// to tell whether they would be skipped.
-pub fn plan_actions<'a>(jobs: &'a [Job], dir: &Path, check_present: bool) -> Vec<Planned<'a>> {
+/// What a real run would do, without a request: present files are checked
+/// as a run would (the verification cache first, else they are hashed) to
+/// tell whether they would be skipped.
+pub fn plan_actions<'a>(
+    jobs: &'a [Job],
+    dir: &Path,
+    state: &StateDir,
+    check_present: bool,
+) -> Vec<Planned<'a>> {
+    let cache = Cache::load(&state.cache_path());
     jobs.iter()
         .map(|job| {
             let path = files::safe_relative_path(&job.name).map(|rel| dir.join(rel));
             let action = match &path {
                 Err(_) => Action::Refuse,
-                Ok(p) if check_present && files::is_plain_file(p) && present_verifies(p, job) => {
+                Ok(p) if check_present && present_verifies(p, job, &cache, &state.key(p)) => {
                     Action::Skip
                 }
                 Ok(_) => Action::Fetch,
@@ -297,9 +309,41 @@ pub fn plan_actions<'a>(jobs: &'a [Job], dir: &Path, check_present: bool) -> Vec
 }
 
 /// The skip rule of a real run, for a file present at its final name.
-fn present_verifies(path: &Path, job: &Job) -> bool {
-    verify::hash_file(path, job.expected.md5.is_some())
-        .is_ok_and(|(_, digests)| job.present_copy_verifies(&digests))
+fn present_verifies(path: &Path, job: &Job, cache: &Cache, key: &str) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.file_type().is_file() {
+        return false;
+    }
+    let recorded = cache.recorded_sha256(key);
+    let trusted = cache
+        .trusted(key, &meta)
+        .filter(|d| job.expected.md5.is_none() || d.md5.is_some());
+    match trusted {
+        Some(digests) => job.present_copy_verifies(&digests, recorded.as_deref()),
+        None => verify::hash_file(path, job.expected.md5.is_some())
+            .is_ok_and(|(_, digests)| job.present_copy_verifies(&digests, recorded.as_deref())),
+    }
+}
+
+/// Writes the verification cache when this run changed it; a failure only
+/// costs the next run time, so it is a warning.
+fn save_cache(ctx: &Ctx) {
+    let saved = {
+        let cache = crate::guard::lock(&ctx.cache);
+        match cache.to_save() {
+            None => return,
+            Some((path, bytes)) => ctx
+                .state
+                .tmp_dir()
+                .and_then(|tmp| files::write_atomic(&tmp, path, &bytes)),
+        }
+    };
+    if let Err(e) = saved {
+        ctx.reporter
+            .warn(&format!("the verification cache was not saved: {e}"));
+    }
 }
 
 /// Runs the jobs, `jobs_at_once` at a time, and collects the report.
@@ -314,6 +358,7 @@ pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Rep
         .buffered(jobs_at_once.max(1))
         .collect()
         .await;
+    save_cache(&ctx);
     let count = |s: Status| files.iter().filter(|f| f.status == s).count();
     let summary = Summary {
         downloaded: count(Status::Downloaded),

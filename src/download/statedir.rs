@@ -43,6 +43,17 @@ impl StateDir {
         PathBuf::from(p)
     }
 
+    /// A file's key in the verification cache: its path under the root.
+    pub fn key(&self, final_path: &Path) -> String {
+        let rel = final_path.strip_prefix(&self.root).unwrap_or(final_path);
+        rel.to_string_lossy().into_owned()
+    }
+
+    /// The verification cache of the directory.
+    pub fn cache_path(&self) -> PathBuf {
+        self.path().join("cache.json")
+    }
+
     /// A private directory for the temporary files of atomic writes.
     pub fn tmp_dir(&self) -> Result<PathBuf> {
         let dir = self.path().join("tmp");

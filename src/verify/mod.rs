@@ -2,6 +2,7 @@
 //! `--sha256`, checksum files), the streaming hashers, and the check of files
 //! already on disk behind `magedl verify`, returned as verdicts.
 
+mod cache;
 mod checksums;
 mod hasher;
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use cache::Cache;
 pub use checksums::{parse_checksum_file, parse_checksums};
 pub use hasher::{FollowHasher, Watermark, hash_file};
 

@@ -282,3 +282,64 @@ fn a_manifest_that_cannot_be_written_leaves_no_temp_file_and_the_report_still_go
         .unwrap_or_default();
     assert!(left.is_empty(), "temporary files left: {left:?}");
 }
+
+/// Rewrites the verification cache's record of `key` to match the file as
+/// it is now, as if it had been verified in this state.
+fn vouch_in_cache(dir: &Path, key: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let cache_path = dir.join(".magedl/cache.json");
+    let mut cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+    let meta = std::fs::metadata(dir.join(key)).unwrap();
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    cache["files"][key]["stamp"] = serde_json::json!({
+        "size": meta.len(),
+        "mtime_ns": ns(meta.mtime(), meta.mtime_nsec()),
+        "ctime_ns": ns(meta.ctime(), meta.ctime_nsec()),
+        "ino": meta.ino(),
+        "dev": meta.dev(),
+    });
+    std::fs::write(&cache_path, serde_json::to_vec(&cache).unwrap()).unwrap();
+}
+
+#[test]
+fn an_unchanged_file_is_trusted_by_metadata_and_rehash_reads_everything() {
+    let env = Env::new();
+    let dir = env.work().join("c");
+    assert!(sync(&env, &dir, &["--type", "ce-full"]).status.success());
+    let name = "Magento-CE-2.4.2.tar.gz";
+    let good = std::fs::read(dir.join(name)).unwrap();
+    // Same size, other bytes, and a cache that vouches for the file as it
+    // now is: a run that trusts metadata cannot notice, one that reads does.
+    std::fs::write(dir.join(name), vec![b'Z'; good.len()]).unwrap();
+    vouch_in_cache(&dir, name);
+    env.srv.clear_requests();
+    let out = sync(&env, &dir, &["--type", "ce-full", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(env.file_requests().is_empty(), "trusted without reading");
+    let out = sync(&env, &dir, &["--type", "ce-full", "--rehash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fetched: Vec<String> = env.file_requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(fetched.len(), 1, "{fetched:?}");
+    assert_eq!(std::fs::read(dir.join(name)).unwrap(), good);
+    assert!(sha256sum_check(&dir).status.success());
+}
+
+#[test]
+fn a_touched_file_is_read_again_and_a_replaced_unpublished_one_fetched_again() {
+    let env = Env::new();
+    let dir = env.work().join("t");
+    assert!(sync(&env, &dir, &["--type", "ce-full"]).status.success());
+    // No md5 is published for 2.0.7: only what was recorded can tell.
+    let name = "Magento-CE-2.0.7.tar.gz";
+    std::fs::write(dir.join(name), b"garbage").unwrap();
+    std::fs::remove_file(dir.join("SHA256SUMS")).unwrap();
+    env.srv.clear_requests();
+    let out = env.download(&["-q", "-o", dir.to_str().unwrap(), name]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.file_requests().len(), 1, "fetched again");
+    assert_eq!(
+        std::fs::read(dir.join(name)).unwrap(),
+        env.srv.file_bytes(name).unwrap()
+    );
+}
