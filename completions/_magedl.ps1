@@ -207,6 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
         }
         'magedl;list' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--edition', '--edition', [CompletionResultType]::ParameterName, 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
@@ -226,8 +227,8 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'magedl;versions' {
@@ -253,6 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
         }
         'magedl;download' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--edition', '--edition', [CompletionResultType]::ParameterName, 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files at once')
@@ -288,8 +290,8 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'magedl;verify' {
@@ -318,12 +320,14 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
         }
         'magedl;sync' {
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)')
+            [CompletionResult]::new('--edition', '--edition', [CompletionResultType]::ParameterName, 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files at once')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
             [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'Connections per file (default: automatic; 1 turns segmenting off)')
             [CompletionResult]::new('--max-size', '--max-size', [CompletionResultType]::ParameterName, 'Refuse a file announced or streaming past SIZE (K, M, G suffixes)')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Write the run''s metrics to FILE (Prometheus text format, for node_exporter''s textfile collector)')
             [CompletionResult]::new('--mage-id', '--mage-id', [CompletionResultType]::ParameterName, 'Your MAGEID (else MAGE_ID, netrc, or a prompt)')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Read the download token from a file (`-` reads standard input; first line)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'The download token (visible to other users in the process list: prefer --token-file)')
@@ -341,13 +345,14 @@ Register-ArgumentCompleter -Native -CommandName 'magedl' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be fetched and exit')
             [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Remove files that left the catalog')
             [CompletionResult]::new('--mirror', '--mirror', [CompletionResultType]::ParameterName, 'Lay the directory out like the endpoint (info/..., file/...)')
+            [CompletionResult]::new('--rehash', '--rehash', [CompletionResultType]::ParameterName, 'Read and hash every present file, whatever the verification cache says')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (warns on every run)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress and no summary; errors are still shown')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on standard error (never the token)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'magedl;completions' {

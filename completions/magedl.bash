@@ -223,7 +223,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__download)
-            opts="-j -s -o -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --max-size --output-dir --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-j -s -o -q -v -h --type --edition --version --latest --jobs --segments --wait --json --dry-run --max-size --output-dir --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +231,10 @@ _magedl() {
             case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --edition)
+                    COMPREPLY=($(compgen -W "ce ee" -- "${cur}"))
                     return 0
                     ;;
                 --version)
@@ -887,7 +891,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__list)
-            opts="-q -v -h --type --version --latest --format --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-q -v -h --type --edition --version --latest --format --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,6 +899,10 @@ _magedl() {
             case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --edition)
+                    COMPREPLY=($(compgen -W "ce ee" -- "${cur}"))
                     return 0
                     ;;
                 --version)
@@ -957,7 +965,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__sync)
-            opts="-j -s -q -v -h --type --version --latest --jobs --segments --wait --json --dry-run --max-size --prune --mirror --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-j -s -q -v -h --type --edition --version --latest --jobs --segments --wait --json --dry-run --max-size --prune --mirror --rehash --metrics --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +973,10 @@ _magedl() {
             case "${prev}" in
                 --type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --edition)
+                    COMPREPLY=($(compgen -W "ce ee" -- "${cur}"))
                     return 0
                     ;;
                 --version)
@@ -988,6 +1000,10 @@ _magedl() {
                     return 0
                     ;;
                 --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

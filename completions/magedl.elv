@@ -196,6 +196,7 @@ set edit:completion:arg-completer[magedl] = {|@words|
         }
         &'magedl;list'= {
             cand --type 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)'
+            cand --edition 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)'
             cand --version 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')'
             cand --format 'format'
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'
@@ -215,8 +216,8 @@ set edit:completion:arg-completer[magedl] = {|@words|
             cand --quiet 'No progress and no summary; errors are still shown'
             cand -v 'More detail on standard error (never the token)'
             cand --verbose 'More detail on standard error (never the token)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'magedl;versions'= {
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'
@@ -240,6 +241,7 @@ set edit:completion:arg-completer[magedl] = {|@words|
         }
         &'magedl;download'= {
             cand --type 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)'
+            cand --edition 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)'
             cand --version 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')'
             cand -j 'Files at once'
             cand --jobs 'Files at once'
@@ -275,8 +277,8 @@ set edit:completion:arg-completer[magedl] = {|@words|
             cand --quiet 'No progress and no summary; errors are still shown'
             cand -v 'More detail on standard error (never the token)'
             cand --verbose 'More detail on standard error (never the token)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'magedl;verify'= {
             cand --sha256 'Expected SHA-256 (single file)'
@@ -303,12 +305,14 @@ set edit:completion:arg-completer[magedl] = {|@words|
         }
         &'magedl;sync'= {
             cand --type 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)'
+            cand --edition 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)'
             cand --version 'Only files belonging to a version matching this glob (e.g. ''2.4.*'')'
             cand -j 'Files at once'
             cand --jobs 'Files at once'
             cand -s 'Connections per file (default: automatic; 1 turns segmenting off)'
             cand --segments 'Connections per file (default: automatic; 1 turns segmenting off)'
             cand --max-size 'Refuse a file announced or streaming past SIZE (K, M, G suffixes)'
+            cand --metrics 'Write the run''s metrics to FILE (Prometheus text format, for node_exporter''s textfile collector)'
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'
             cand --token-file 'Read the download token from a file (`-` reads standard input; first line)'
             cand --token 'The download token (visible to other users in the process list: prefer --token-file)'
@@ -326,13 +330,14 @@ set edit:completion:arg-completer[magedl] = {|@words|
             cand --dry-run 'Print what would be fetched and exit'
             cand --prune 'Remove files that left the catalog'
             cand --mirror 'Lay the directory out like the endpoint (info/..., file/...)'
+            cand --rehash 'Read and hash every present file, whatever the verification cache says'
             cand --insecure 'Do not verify TLS certificates (warns on every run)'
             cand -q 'No progress and no summary; errors are still shown'
             cand --quiet 'No progress and no summary; errors are still shown'
             cand -v 'More detail on standard error (never the token)'
             cand --verbose 'More detail on standard error (never the token)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'magedl;completions'= {
             cand --mage-id 'Your MAGEID (else MAGE_ID, netrc, or a prompt)'

@@ -201,6 +201,8 @@ complete -c magedl -n "__fish_magedl_using_subcommand info; and __fish_seen_subc
 complete -c magedl -n "__fish_magedl_using_subcommand info; and __fish_seen_subcommand_from filter" -s v -l verbose -d 'More detail on standard error (never the token)'
 complete -c magedl -n "__fish_magedl_using_subcommand info; and __fish_seen_subcommand_from filter" -s h -l help -d 'Print help'
 complete -c magedl -n "__fish_magedl_using_subcommand list" -l type -d 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand list" -l edition -d 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)' -r -f -a "ce\t'Magento Open Source (Community Edition)'
+ee\t'Adobe Commerce (Enterprise Edition)'"
 complete -c magedl -n "__fish_magedl_using_subcommand list" -l version -d 'Only files belonging to a version matching this glob (e.g. \'2.4.*\')' -r
 complete -c magedl -n "__fish_magedl_using_subcommand list" -l format -r -f -a "table\t''
 json\t''
@@ -225,7 +227,7 @@ complete -c magedl -n "__fish_magedl_using_subcommand list" -l latest -d 'Only t
 complete -c magedl -n "__fish_magedl_using_subcommand list" -l insecure -d 'Do not verify TLS certificates (warns on every run)'
 complete -c magedl -n "__fish_magedl_using_subcommand list" -s q -l quiet -d 'No progress and no summary; errors are still shown'
 complete -c magedl -n "__fish_magedl_using_subcommand list" -s v -l verbose -d 'More detail on standard error (never the token)'
-complete -c magedl -n "__fish_magedl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c magedl -n "__fish_magedl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c magedl -n "__fish_magedl_using_subcommand versions" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand versions" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand versions" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r
@@ -247,6 +249,8 @@ complete -c magedl -n "__fish_magedl_using_subcommand versions" -s q -l quiet -d
 complete -c magedl -n "__fish_magedl_using_subcommand versions" -s v -l verbose -d 'More detail on standard error (never the token)'
 complete -c magedl -n "__fish_magedl_using_subcommand versions" -s h -l help -d 'Print help'
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l type -d 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand download" -l edition -d 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)' -r -f -a "ce\t'Magento Open Source (Community Edition)'
+ee\t'Adobe Commerce (Enterprise Edition)'"
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l version -d 'Only files belonging to a version matching this glob (e.g. \'2.4.*\')' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s j -l jobs -d 'Files at once' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s s -l segments -d 'Connections per file (default: automatic; 1 turns segmenting off)' -r
@@ -282,7 +286,7 @@ complete -c magedl -n "__fish_magedl_using_subcommand download" -l no-resume -d 
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l insecure -d 'Do not verify TLS certificates (warns on every run)'
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s q -l quiet -d 'No progress and no summary; errors are still shown'
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s v -l verbose -d 'More detail on standard error (never the token)'
-complete -c magedl -n "__fish_magedl_using_subcommand download" -s h -l help -d 'Print help'
+complete -c magedl -n "__fish_magedl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l sha256 -d 'Expected SHA-256 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l md5 -d 'Expected MD5 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l checksums -d 'Expected checksums (sha256sum or md5sum output), instead of the catalog' -r -F
@@ -307,10 +311,13 @@ complete -c magedl -n "__fish_magedl_using_subcommand verify" -s q -l quiet -d '
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -s v -l verbose -d 'More detail on standard error (never the token)'
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l type -d 'Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand sync" -l edition -d 'Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)' -r -f -a "ce\t'Magento Open Source (Community Edition)'
+ee\t'Adobe Commerce (Enterprise Edition)'"
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l version -d 'Only files belonging to a version matching this glob (e.g. \'2.4.*\')' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s j -l jobs -d 'Files at once' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s s -l segments -d 'Connections per file (default: automatic; 1 turns segmenting off)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l max-size -d 'Refuse a file announced or streaming past SIZE (K, M, G suffixes)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand sync" -l metrics -d 'Write the run\'s metrics to FILE (Prometheus text format, for node_exporter\'s textfile collector)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r
@@ -333,10 +340,11 @@ complete -c magedl -n "__fish_magedl_using_subcommand sync" -l json -d 'Print th
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l dry-run -d 'Print what would be fetched and exit'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l prune -d 'Remove files that left the catalog'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l mirror -d 'Lay the directory out like the endpoint (info/..., file/...)'
+complete -c magedl -n "__fish_magedl_using_subcommand sync" -l rehash -d 'Read and hash every present file, whatever the verification cache says'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l insecure -d 'Do not verify TLS certificates (warns on every run)'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s q -l quiet -d 'No progress and no summary; errors are still shown'
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s v -l verbose -d 'More detail on standard error (never the token)'
-complete -c magedl -n "__fish_magedl_using_subcommand sync" -s h -l help -d 'Print help'
+complete -c magedl -n "__fish_magedl_using_subcommand sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c magedl -n "__fish_magedl_using_subcommand completions" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand completions" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand completions" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r

@@ -95,6 +95,14 @@ pub enum ColorArg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Edition {
+    /// Magento Open Source (Community Edition)
+    Ce,
+    /// Adobe Commerce (Enterprise Edition)
+    Ee,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
@@ -181,6 +189,9 @@ pub struct FilterArgs {
     /// Only this type: ce-full, ee-full, ce-patch, ee-patch, other (repeatable)
     #[arg(long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
+    /// Only this edition: ce (ce-full, ce-patch) or ee (ee-full, ee-patch); other belongs to both (repeatable)
+    #[arg(long = "edition", value_enum, value_name = "EDITION")]
+    pub editions: Vec<Edition>,
     /// Only files belonging to a version matching this glob (e.g. '2.4.*')
     #[arg(long, value_name = "GLOB")]
     pub version: Option<String>,
@@ -276,6 +287,9 @@ pub struct SyncArgs {
     /// Read and hash every present file, whatever the verification cache says
     #[arg(long)]
     pub rehash: bool,
+    /// Write the run's metrics to FILE (Prometheus text format, for node_exporter's textfile collector)
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
 }
 
 fn parse_secret(s: &str) -> Result<Secret, String> {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::{Filter, Kind};
-use crate::cli::{ChecksumArgs, ColorArg, FilterArgs, GlobalArgs, ProgressArg};
+use crate::cli::{ChecksumArgs, ColorArg, Edition, FilterArgs, GlobalArgs, ProgressArg};
 use crate::client::{Client, ClientOptions};
 use crate::credentials::{self, Sources};
 use crate::endpoint::{DEFAULT_ENDPOINT, Endpoint};
@@ -123,14 +123,41 @@ impl Config {
     }
 }
 
-/// `--type`, `--version`, `--latest` and the name globs as a catalog filter.
+/// `--type`, `--edition`, `--version`, `--latest` and the name globs as a
+/// catalog filter; an edition stands for its types (and `other`), and both
+/// given narrow each other.
 pub fn filter(args: &FilterArgs) -> Result<Filter> {
-    let types = args
+    let mut types = args
         .types
         .iter()
         .map(|t| Kind::parse_filter(t))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Error::Usage(e.to_string()))?;
+    if !args.editions.is_empty() {
+        let of_editions: Vec<Kind> = args
+            .editions
+            .iter()
+            .flat_map(|e| match e {
+                Edition::Ce => [Kind::CeFull, Kind::CePatch, Kind::Other],
+                Edition::Ee => [Kind::EeFull, Kind::EePatch, Kind::Other],
+            })
+            .collect();
+        types = if types.is_empty() {
+            of_editions
+        } else {
+            types
+                .into_iter()
+                .filter(|t| of_editions.contains(t))
+                .collect()
+        };
+        types.sort();
+        types.dedup();
+        if types.is_empty() {
+            return Err(Error::NothingMatched(
+                "no type is in both --type and --edition".into(),
+            ));
+        }
+    }
     Filter::new(types, args.version.as_deref(), args.latest, &args.names)
         .map_err(|e| Error::Usage(e.to_string()))
 }

@@ -42,7 +42,7 @@ use std::fmt;
 pub use json::{narrow_json, parse_json};
 pub use load::{Loaded, load};
 pub use select::Filter;
-pub use table::{narrow_table, parse_table};
+pub use table::{narrow_table, narrow_versions, parse_table};
 pub use version::compare_versions;
 
 use version::sort_versions_desc;
@@ -128,6 +128,11 @@ impl Kind {
                 known => known,
             },
         }
+    }
+
+    /// An Adobe Commerce (Enterprise Edition) type.
+    pub fn is_ee(&self) -> bool {
+        matches!(self, Kind::EeFull | Kind::EePatch)
     }
 
     /// Parses a `--type` value: one of the five known keys (case-insensitive).

@@ -186,10 +186,65 @@ pub fn narrow_table(text: &str, held: &HashSet<String>) -> Option<String> {
     Some(out)
 }
 
+/// The `info/versions` text (`CE Versions`, a rule, one version a line, a
+/// blank line, `EE Versions`, ...) with only the versions some held release
+/// belongs to: in a `CE` section a CE release (ce-full, ce-patch), in an `EE`
+/// section an EE one, elsewhere any.
+pub fn narrow_versions(text: &str, held: &[&Release]) -> String {
+    let mut out = String::new();
+    let mut section: Option<&str> = None;
+    let mut rule_seen = false;
+    for line in text.lines() {
+        let keep = if line.trim().is_empty() {
+            section = None;
+            rule_seen = false;
+            true
+        } else if section.is_none() {
+            section = Some(line.trim());
+            true
+        } else if !rule_seen && is_rule(line) {
+            rule_seen = true;
+            true
+        } else {
+            let edition = section.and_then(|t| t.split_whitespace().next());
+            held.iter().any(|r| {
+                r.versions.iter().any(|v| v == line.trim())
+                    && match edition {
+                        Some("CE") => matches!(r.kind, Kind::CeFull | Kind::CePatch),
+                        Some("EE") => matches!(r.kind, Kind::EeFull | Kind::EePatch),
+                        _ => true,
+                    }
+            })
+        };
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::fixtures::*;
+
+    #[test]
+    fn versions_are_narrowed_to_what_is_held_per_edition() {
+        let catalog = crate::catalog::parse_json(FEED.as_bytes()).unwrap();
+        let held: Vec<&Release> = catalog
+            .releases
+            .iter()
+            .filter(|r| {
+                r.file_name == "Magento-CE-2.0.7.tar.gz" || r.file_name == "Magento-EE-2.0.4.zip"
+            })
+            .collect();
+        let text = include_str!("../../tests/fixtures/versions.txt");
+        assert_eq!(
+            narrow_versions(text, &held),
+            "CE Versions\n-----------\n2.0.7\n\nEE Versions\n-----------\n2.0.4\n"
+        );
+    }
 
     #[test]
     fn table_fixture_matches_json_fixture() {

@@ -5,16 +5,44 @@
 use std::sync::Arc;
 
 use super::download::dry_run;
-use super::{client, load_catalog, report};
+use super::{client, load_catalog, print_out, report};
 use crate::cli::SyncArgs;
 use crate::config::{self, Config};
-use crate::download::{self, Ctx, StateDir};
+use crate::download::{self, Ctx, FileReport, Job, Report, StateDir};
 use crate::error::{Error, Exit, Result};
+use crate::events::Events;
 use crate::progress;
-use crate::sync::{self, Layout};
+use crate::sync::{self, Departure, Layout};
 use crate::text::escape;
 
 pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
+    let started = std::time::Instant::now();
+    let mut report = None;
+    let result = sync(cfg, &args, &mut report).await;
+    let Some(path) = &args.metrics else {
+        return result;
+    };
+    let exit = match &result {
+        Ok(exit) => *exit,
+        Err(e) => e.exit(),
+    };
+    let run = sync::Run {
+        dir: &args.dir,
+        report: report.as_ref(),
+        exit,
+        duration: started.elapsed(),
+    };
+    match (sync::write_metrics(path, &run), result) {
+        (Err(e), Ok(_)) => Err(e),
+        (Err(e), Err(first)) => {
+            progress::warn(&e.to_string());
+            Err(first)
+        }
+        (Ok(()), result) => result,
+    }
+}
+
+async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result<Exit> {
     let filter = config::filter(&args.filter)?;
     let events = progress::reporter(cfg.progress);
     let client = client(cfg, &events)?;
@@ -42,6 +70,8 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
     }
     if args.transfer.dry_run {
         dry_run(&jobs, &layout.files_dir(), args.transfer.json, true)?;
+        let gone = layout.departed(&previous, &loaded.catalog);
+        print_out(departures_plan(&gone, args.prune).as_bytes())?;
         return Ok(Exit::Ok);
     }
     let _lock = download::lock_dir(&args.dir, args.transfer.wait, &*events).await?;
@@ -66,40 +96,70 @@ pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
     for job in &reserved {
         report.push(sync::reserved_report(&layout, job));
     }
-    let finish = |report: &download::Report| -> Result<()> {
-        report::print_failures(report);
-        if args.transfer.json {
-            report::print_json(report)?;
+    let recorded = sync::record(&client, &layout, &loaded, &report, &previous, args.prune).await;
+    let outcome = match recorded {
+        Ok(departures) => {
+            show_departures(&events, &layout, departures, &mut report);
+            Ok(report.exit())
         }
-        if !cfg.quiet {
-            report::sync_summary(&events, report);
-        }
-        Ok(())
-    };
-    if crate::cancel::is_cancelled() {
-        finish(&report)?;
-        return Ok(Exit::Interrupted);
-    }
-    let recorded = sync::record(&client, &layout, &loaded, &previous, &report, args.prune).await;
-    let departures = match recorded {
-        Ok(departures) => departures,
+        // The report still goes out, with the error in it.
         Err(e) => {
-            // The report still goes out, with the error in it.
             report.error = Some(crate::secret::scrub(&e.to_string()));
-            finish(&report)?;
-            return Err(e);
+            Err(e)
         }
     };
+    finish(cfg, args, &events, &report)?;
+    *out = Some(report);
+    outcome
+}
+
+/// The plan's lines for files that left the catalog.
+fn departures_plan(gone: &[String], prune: bool) -> String {
+    gone.iter()
+        .map(|name| {
+            let name = escape(name);
+            if prune {
+                format!("would prune {name} (no longer in the catalog)\n")
+            } else {
+                format!("{name} is no longer in the catalog (--prune would remove it)\n")
+            }
+        })
+        .collect()
+}
+
+/// Warnings for files that left the catalog; a prune that failed is a
+/// failed line of the report.
+fn show_departures(
+    events: &Arc<dyn Events>,
+    layout: &Layout,
+    departures: Vec<Departure>,
+    report: &mut Report,
+) {
     for gone in departures {
-        let name = escape(&gone.name);
-        if gone.pruned {
-            events.warn(&format!("pruned {name} (no longer in the catalog)"));
-        } else {
-            events.warn(&format!(
-                "{name} is no longer in the catalog (--prune removes it)"
-            ));
+        match gone {
+            Departure::Kept(name) => events.warn(&format!(
+                "{} is no longer in the catalog (--prune removes it)",
+                escape(&name)
+            )),
+            Departure::Pruned(name) => events.warn(&format!(
+                "pruned {} (no longer in the catalog)",
+                escape(&name)
+            )),
+            Departure::Failed(name, e) => {
+                let job = Job::new(&name, None);
+                report.push(FileReport::failed(&job, &layout.dir.join(&name), &e));
+            }
         }
     }
-    finish(&report)?;
-    Ok(report.exit())
+}
+
+fn finish(cfg: &Config, args: &SyncArgs, events: &Arc<dyn Events>, report: &Report) -> Result<()> {
+    report::print_failures(report);
+    if args.transfer.json {
+        report::print_json(report)?;
+    }
+    if !cfg.quiet {
+        report::sync_summary(events, report);
+    }
+    Ok(())
 }

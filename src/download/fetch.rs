@@ -48,7 +48,17 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
         report.verified = Verified::Unverified;
         report.bytes = partial_bytes(ctx, &job.name).unwrap_or(report.bytes);
         report.exit = e.exit();
-        report.hint = e.hint();
+        report.hint = match &e {
+            // The listing shows EE files to every account; the download
+            // is refused to a CE-only one.
+            Error::Forbidden { .. } if job.ee => Some(
+                "the account may have access to Magento Open Source only: add --edition ce \
+                 to fetch only what it may; else it may have an outstanding invoice, or not be \
+                 the primary contact's MAGEID"
+                    .into(),
+            ),
+            _ => e.hint(),
+        };
         report.error = Some(crate::secret::scrub(&e.to_string()));
         ctx.reporter.done(
             id,

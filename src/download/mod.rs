@@ -64,6 +64,8 @@ pub struct Job {
     /// skip a present file that has no published checksum, never a
     /// requirement for a new download.
     pub recorded_sha256: Option<String>,
+    /// An Adobe Commerce (EE) file: a refusal may mean a CE-only account.
+    pub ee: bool,
 }
 
 impl Job {
@@ -72,6 +74,7 @@ impl Job {
             name: name.to_string(),
             expected: release.map(Expected::from).unwrap_or_default(),
             recorded_sha256: None,
+            ee: release.is_some_and(|r| r.kind.is_ee()),
         }
     }
 

@@ -104,6 +104,11 @@ impl Cache {
         self.dirty = true;
     }
 
+    /// Every file the cache knows: the files this tool placed or verified.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
     /// Forgets a file (failed, removed, or no longer trusted).
     pub fn forget(&mut self, key: &str) {
         self.dirty |= self.files.remove(key).is_some();
