@@ -1117,7 +1117,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__verify)
-            opts="-q -v -h --sha256 --md5 --checksums --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
+            opts="-q -v -h --sha256 --md5 --checksums --deep --json --require-checksum --status --strict --mage-id --token-file --token --endpoint --cacert --insecure --proxy --progress --quiet --verbose --color --retries --timeout --connect-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -306,6 +306,11 @@ never\t''"
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l retries -d 'Retries of a transient failure (reset, stall, 408, 429, 5xx)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l timeout -d 'Idle read timeout in seconds' -r
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l connect-timeout -d 'Connect timeout in seconds' -r
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l deep -d 'Also read every entry of .zip, .tar.gz/.tgz, .tar.bz2 and .tar archives to its end'
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l json -d 'Print the report as JSON on standard output'
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l require-checksum -d 'A file without any checksum to check against fails (exit 4)'
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l status -d 'Print nothing: the exit code tells'
+complete -c magedl -n "__fish_magedl_using_subcommand verify" -l strict -d 'A malformed line in the checksum file is an error (exit 2), not a warning'
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -l insecure -d 'Do not verify TLS certificates (warns on every run)'
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -s q -l quiet -d 'No progress and no summary; errors are still shown'
 complete -c magedl -n "__fish_magedl_using_subcommand verify" -s v -l verbose -d 'More detail on standard error (never the token)'

@@ -254,6 +254,21 @@ pub struct VerifyArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub checksums: ChecksumArgs,
+    /// Also read every entry of .zip, .tar.gz/.tgz, .tar.bz2 and .tar archives to its end
+    #[arg(long)]
+    pub deep: bool,
+    /// Print the report as JSON on standard output
+    #[arg(long)]
+    pub json: bool,
+    /// A file without any checksum to check against fails (exit 4)
+    #[arg(long)]
+    pub require_checksum: bool,
+    /// Print nothing: the exit code tells
+    #[arg(long)]
+    pub status: bool,
+    /// A malformed line in the checksum file is an error (exit 2), not a warning
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Expected checksums given on the command line (download and verify).

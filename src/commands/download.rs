@@ -26,7 +26,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
     let catalog = catalog_for(&client, &events, &filter).await?;
     let mut jobs = download::plan_jobs(catalog.as_ref(), &filter)?;
     let sums = match &checksums.file {
-        Some(path) => Some(verify::parse_checksum_file(path)?),
+        Some(path) => Some(verify::parse_checksum_file_strict(path)?),
         None => None,
     };
     download::apply_checksums(&mut jobs, checksums.single.as_ref(), sums.as_ref())?;

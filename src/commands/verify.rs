@@ -1,69 +1,243 @@
 //! `magedl verify FILE...`: `PATH: OK` / `PATH: FAILED` lines like
-//! `sha256sum -c`, the summary warnings, and the exit code.
+//! `sha256sum -c`, the same summary warnings, a `--json` report, and the
+//! exit code (mismatch 4, unreadable 1, unknown 5; the first of 4, 1, 5).
+
+use std::path::Path;
+
+use serde::Serialize;
 
 use super::{client, load_catalog, print_out};
 use crate::cli::VerifyArgs;
 use crate::config::{self, Config};
 use crate::error::{Error, Exit, Result};
 use crate::progress;
-use crate::text::escape;
-use crate::verify::{self, Lookup, Outcome};
+use crate::text::{escape, json_pretty};
+use crate::verify::{self, Lookup, Outcome, Verdict, Verified};
 
 pub async fn run(cfg: &Config, args: VerifyArgs) -> Result<Exit> {
+    let (lookup, source, malformed) = lookup(cfg, &args).await?;
+    let verdicts = verify::check_files(&args.files, &lookup, args.deep).await;
+    let counts = Counts::of(&verdicts, args.require_checksum);
+    if args.json {
+        print_out(json_pretty(&json_report(&verdicts, &counts)).as_bytes())?;
+    } else if !args.status {
+        print_out(lines(&verdicts, source, cfg.quiet).as_bytes())?;
+    }
+    if !args.status {
+        for w in counts.warnings(malformed, source) {
+            progress::warn(&w);
+        }
+    }
+    Ok(counts.exit())
+}
+
+/// The expected checksums, where they come from (for the messages), and
+/// how many checksum-file lines were malformed.
+async fn lookup(cfg: &Config, args: &VerifyArgs) -> Result<(Lookup, &'static str, usize)> {
     let checksums = config::checksums(&args.checksums)?;
-    let (lookup, source) = if let Some(single) = checksums.single {
+    if let Some(single) = checksums.single {
         if args.files.len() != 1 {
             return Err(Error::Usage("--sha256/--md5 check exactly one file".into()));
         }
-        (Lookup::Single(single), "the command line")
-    } else if let Some(path) = &checksums.file {
-        (Lookup::from_sums_file(path)?, "the checksum file")
-    } else {
-        let events = progress::reporter(progress::Mode::None);
-        let catalog = load_catalog(&client(cfg, &events)?, &events).await?.catalog;
-        (Lookup::from_catalog(&catalog), "the catalog")
-    };
-    let verdicts = verify::check_files(&args.files, &lookup).await;
-    let (mut failed, mut unreadable, mut unknown) = (0, 0, 0);
+        return Ok((Lookup::Single(single), "the command line", 0));
+    }
+    if let Some(path) = &checksums.file {
+        let parsed = verify::parse_checksums(&verify::read_checksum_file(path)?);
+        if args.strict
+            && let Some(line) = parsed.malformed.first()
+        {
+            return Err(verify::malformed(path, *line));
+        }
+        let base = match path.parent() {
+            _ if path == Path::new("-") => Path::new("."),
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let lookup = Lookup::from_sums(parsed.map, base);
+        return Ok((lookup, "the checksum file", parsed.malformed.len()));
+    }
+    let events = progress::reporter(progress::Mode::None);
+    let catalog = load_catalog(&client(cfg, &events)?, &events).await?.catalog;
+    Ok((Lookup::from_catalog(&catalog), "the catalog", 0))
+}
+
+/// `PATH: OK`, `PATH: FAILED (why)`, ...; `quiet` keeps only failures.
+fn lines(verdicts: &[Verdict], source: &str, quiet: bool) -> String {
     let mut out = String::new();
-    for (path, outcome) in &verdicts {
-        let shown = escape(&path.display().to_string());
-        let line = match outcome {
+    for v in verdicts {
+        let shown = escape(&v.path.display().to_string());
+        let line = match &v.outcome {
+            Outcome::Ok if quiet => continue,
             Outcome::Ok => format!("{shown}: OK"),
-            Outcome::Failed => {
-                failed += 1;
-                format!("{shown}: FAILED")
-            }
-            Outcome::Unreadable(why) => {
-                unreadable += 1;
-                format!("{shown}: FAILED open or read ({why})")
-            }
-            Outcome::Unknown => {
-                unknown += 1;
-                format!("{shown}: FAILED (not in {source})")
-            }
+            Outcome::Mismatch => format!("{shown}: FAILED"),
+            Outcome::Damaged(why) => format!("{shown}: FAILED ({why})"),
+            Outcome::Unreadable(why) => format!("{shown}: FAILED open or read ({why})"),
+            Outcome::Unknown => format!("{shown}: FAILED (not in {source})"),
+            Outcome::Unverified if quiet => continue,
             Outcome::Unverified => format!("{shown}: unverified (no published checksum)"),
         };
         out.push_str(&line);
         out.push('\n');
     }
-    print_out(out.as_bytes())?;
-    let total = args.files.len();
-    // The documented order when reasons differ: 4, then 1, then 5.
-    Ok(if failed > 0 {
-        progress::warn(&format!(
-            "{failed} of {total} computed checksums did NOT match"
-        ));
-        Exit::Checksum
-    } else if unreadable > 0 {
-        progress::warn(&format!("{unreadable} of {total} files could not be read"));
-        Exit::Failure
-    } else if unknown > 0 {
-        progress::warn(&format!(
-            "{unknown} of {total} files have no known checksum"
-        ));
-        Exit::NotFound
-    } else {
-        Exit::Ok
-    })
+    out
+}
+
+/// What the summary and the exit code are made of.
+#[derive(Default, Serialize)]
+struct Counts {
+    ok: usize,
+    failed: usize,
+    unreadable: usize,
+    unknown: usize,
+    unverified: usize,
+    #[serde(skip)]
+    require_checksum: bool,
+    bytes: u64,
+    seconds: f64,
+}
+
+impl Counts {
+    fn of(verdicts: &[Verdict], require_checksum: bool) -> Counts {
+        let mut c = Counts {
+            require_checksum,
+            ..Counts::default()
+        };
+        for v in verdicts {
+            match v.outcome {
+                Outcome::Ok => c.ok += 1,
+                Outcome::Mismatch | Outcome::Damaged(_) => c.failed += 1,
+                Outcome::Unreadable(_) => c.unreadable += 1,
+                Outcome::Unknown => c.unknown += 1,
+                Outcome::Unverified => c.unverified += 1,
+            }
+            c.bytes += v.bytes;
+            c.seconds += v.seconds;
+        }
+        c
+    }
+
+    fn exit(&self) -> Exit {
+        let unverifiable = self.require_checksum && self.unverified > 0;
+        Exit::combined([
+            if self.failed > 0 || unverifiable {
+                Exit::Checksum
+            } else {
+                Exit::Ok
+            },
+            if self.unreadable > 0 {
+                Exit::Failure
+            } else {
+                Exit::Ok
+            },
+            if self.unknown > 0 {
+                Exit::NotFound
+            } else {
+                Exit::Ok
+            },
+        ])
+    }
+
+    /// sha256sum's summary lines, and ours for what it does not have.
+    fn warnings(&self, malformed: usize, source: &str) -> Vec<String> {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut w = Vec::new();
+        if malformed > 0 {
+            w.push(plural(
+                malformed,
+                "line is improperly formatted",
+                "lines are improperly formatted",
+            ));
+        }
+        if self.unreadable > 0 {
+            w.push(plural(
+                self.unreadable,
+                "listed file could not be read",
+                "listed files could not be read",
+            ));
+        }
+        if self.failed > 0 {
+            w.push(plural(
+                self.failed,
+                "computed checksum did NOT match",
+                "computed checksums did NOT match",
+            ));
+        }
+        if self.unknown > 0 {
+            w.push(format!(
+                "{} not in {source}",
+                plural(self.unknown, "file is", "files are")
+            ));
+        }
+        if self.unverified > 0 {
+            w.push(format!(
+                "{} no published checksum{}",
+                plural(self.unverified, "file has", "files have"),
+                if self.require_checksum {
+                    " (--require-checksum)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        w
+    }
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    name: String,
+    path: String,
+    bytes: u64,
+    status: &'a str,
+    verified: Verified,
+    md5: Option<&'a str>,
+    sha256: Option<&'a str>,
+    seconds: f64,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    files: Vec<FileJson<'a>>,
+    summary: &'a Counts,
+}
+
+fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> ReportJson<'a> {
+    let files = verdicts
+        .iter()
+        .map(|v| {
+            let (status, error) = match &v.outcome {
+                Outcome::Ok => ("ok", None),
+                Outcome::Unverified => ("unverified", None),
+                Outcome::Mismatch => ("failed", Some("checksum mismatch".to_string())),
+                Outcome::Damaged(why) => ("failed", Some(why.clone())),
+                Outcome::Unreadable(why) => ("failed", Some(format!("cannot read: {why}"))),
+                Outcome::Unknown => ("failed", Some("no known checksum".to_string())),
+            };
+            FileJson {
+                name: v
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                path: v.path.display().to_string(),
+                bytes: v.bytes,
+                status,
+                verified: if status == "ok" {
+                    v.verified
+                } else {
+                    Verified::Unverified
+                },
+                md5: v.digests.md5.as_deref(),
+                sha256: v.digests.sha256.as_deref(),
+                seconds: v.seconds,
+                error,
+            }
+        })
+        .collect();
+    ReportJson {
+        files,
+        summary: counts,
+    }
 }

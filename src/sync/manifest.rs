@@ -17,7 +17,7 @@ pub fn read(path: &Path) -> BTreeMap<String, String> {
         return BTreeMap::new();
     };
     verify::parse_checksums(&text)
-        .unwrap_or_default()
+        .map
         .into_iter()
         .filter_map(|(k, v)| Some((k, v.sha256?)))
         .collect()

@@ -8,46 +8,71 @@ use std::path::Path;
 use super::{Algo, Expected};
 use crate::error::{Error, Result};
 
-/// Reads and parses a checksum file; keys are file names as written (a
-/// leading `./` removed). An unreadable file or a malformed line is a usage
-/// error naming the line.
-pub fn parse_checksum_file(path: &Path) -> Result<HashMap<String, Expected>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Usage(format!("cannot read checksum file {}: {e}", path.display())))?;
-    parse_checksums(&text).map_err(|line| {
-        Error::Usage(format!(
-            "checksum file {} line {line} is not `HEX  NAME`",
-            path.display()
-        ))
-    })
+/// A parsed checksum file: entries by file name as written (a leading
+/// `./` removed), and the numbers of the lines that are not checksums.
+#[derive(Debug, Default)]
+pub struct Checksums {
+    pub map: HashMap<String, Expected>,
+    pub malformed: Vec<usize>,
 }
 
-/// Parses checksum text; `Err(line)` names the first malformed line.
-pub fn parse_checksums(text: &str) -> std::result::Result<HashMap<String, Expected>, usize> {
-    let mut map: HashMap<String, Expected> = HashMap::new();
+/// The text of a checksum file (`-` is standard input); unreadable is a
+/// usage error.
+pub fn read_checksum_file(path: &Path) -> Result<String> {
+    let read = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin().lock())
+    } else {
+        std::fs::read_to_string(path)
+    };
+    read.map_err(|e| Error::Usage(format!("cannot read checksum file {}: {e}", path.display())))
+}
+
+/// Reads and parses a checksum file where every line must be a checksum: a
+/// malformed line is a usage error naming it.
+pub fn parse_checksum_file_strict(path: &Path) -> Result<HashMap<String, Expected>> {
+    let parsed = parse_checksums(&read_checksum_file(path)?);
+    match parsed.malformed.first() {
+        Some(line) => Err(malformed(path, *line)),
+        None => Ok(parsed.map),
+    }
+}
+
+/// The error for a malformed line.
+pub fn malformed(path: &Path, line: usize) -> Error {
+    Error::Usage(format!(
+        "checksum file {} line {line} is not `HEX  NAME`",
+        path.display()
+    ))
+}
+
+/// Parses checksum text; blank lines and `#` comments are skipped.
+pub fn parse_checksums(text: &str) -> Checksums {
+    let mut parsed = Checksums::default();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let (algo, name, hex) = parse_tagged(line)
-            .or_else(|| parse_plain(line))
-            .ok_or(i + 1)?;
+        let Some((algo, name, hex)) = parse_tagged(line).or_else(|| parse_plain(line)) else {
+            parsed.malformed.push(i + 1);
+            continue;
+        };
         let valid_len = match algo {
             Algo::Md5 => hex.len() == 32,
             Algo::Sha256 => hex.len() == 64,
         };
         if name.is_empty() || !valid_len || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(i + 1);
+            parsed.malformed.push(i + 1);
+            continue;
         }
-        let entry = map.entry(name.to_string()).or_default();
+        let entry = parsed.map.entry(name.to_string()).or_default();
         let hex = hex.to_ascii_lowercase();
         match algo {
             Algo::Md5 => entry.md5 = Some(hex),
             Algo::Sha256 => entry.sha256 = Some(hex),
         }
     }
-    Ok(map)
+    parsed
 }
 
 /// `HEX  NAME` or `HEX *NAME`.
@@ -89,7 +114,7 @@ mod tests {
             "b".repeat(32),
             "c".repeat(64)
         );
-        let map = parse_checksums(&text).unwrap();
+        let map = parse_checksums(&text).map;
         assert_eq!(
             map["a.tar.gz"].sha256.as_deref(),
             Some("a".repeat(64).as_str())
@@ -101,12 +126,18 @@ mod tests {
             "e".repeat(64),
             "f".repeat(32)
         );
-        let map = parse_checksums(&tagged).unwrap();
+        let map = parse_checksums(&tagged).map;
         assert_eq!(
             map["x y.zip"].sha256.as_deref(),
             Some("e".repeat(64).as_str())
         );
         assert_eq!(map["z"].md5.as_deref(), Some("f".repeat(32).as_str()));
-        assert_eq!(parse_checksums("nothex  x\n"), Err(1));
+        let bad = parse_checksums(&format!(
+            "nothex  x\n{}  ok\n\n{}\n",
+            "a".repeat(64),
+            "b".repeat(64)
+        ));
+        assert_eq!(bad.malformed, [1, 4]);
+        assert!(bad.map.contains_key("ok"));
     }
 }

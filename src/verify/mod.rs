@@ -3,19 +3,18 @@
 //! already on disk behind `magedl verify`, returned as verdicts.
 
 mod cache;
+mod check;
 mod checksums;
 mod hasher;
-
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 pub use cache::Cache;
-pub use checksums::{parse_checksum_file, parse_checksums};
+pub use check::{Lookup, Outcome, Verdict, check_files};
+pub use checksums::{malformed, parse_checksum_file_strict, parse_checksums, read_checksum_file};
 pub use hasher::{FollowHasher, Watermark, hash_file};
 
-use crate::catalog::{Catalog, Release};
+use crate::catalog::Release;
 use crate::error::{Error, Result};
 use crate::text::escape;
 
@@ -130,113 +129,6 @@ pub fn parse_hex(value: &str, algo: Algo) -> Result<String> {
         )));
     }
     Ok(v)
-}
-
-/// Where the expected checksum of a file on disk comes from.
-pub enum Lookup {
-    /// `--sha256`/`--md5`: one file, these values.
-    Single(Expected),
-    /// A checksum file: entries by path relative to its directory, or by
-    /// name.
-    Sums {
-        map: HashMap<String, Expected>,
-        base: PathBuf,
-    },
-    /// The catalog, by file name (a release without an md5 is known but
-    /// unverifiable).
-    Catalog(HashMap<String, Expected>),
-}
-
-impl Lookup {
-    pub fn from_catalog(catalog: &Catalog) -> Lookup {
-        Lookup::Catalog(
-            catalog
-                .releases
-                .iter()
-                .map(|r| {
-                    let base = r.file_name.rsplit('/').next().unwrap_or(&r.file_name);
-                    (base.to_string(), Expected::from(r))
-                })
-                .collect(),
-        )
-    }
-
-    pub fn from_sums_file(path: &Path) -> Result<Lookup> {
-        Ok(Lookup::Sums {
-            map: parse_checksum_file(path)?,
-            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        })
-    }
-
-    fn expected(&self, p: &Path) -> Option<Expected> {
-        match self {
-            Lookup::Single(e) => Some(e.clone()),
-            Lookup::Sums { map, base } => {
-                let as_given = p.to_string_lossy();
-                let as_given = as_given.strip_prefix("./").unwrap_or(&as_given).to_string();
-                let relative = p
-                    .strip_prefix(base)
-                    .ok()
-                    .map(|r| r.to_string_lossy().into_owned());
-                let file_name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-                [Some(as_given), relative, file_name]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|k| map.get(&k).cloned())
-            }
-            Lookup::Catalog(by_name) => {
-                let name = p.file_name()?.to_string_lossy().into_owned();
-                by_name.get(&name).cloned()
-            }
-        }
-    }
-}
-
-/// How one file on disk fared.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    /// The digests do not match.
-    Failed,
-    /// Not a file, or unreadable (the reason).
-    Unreadable(String),
-    /// Neither the catalog nor the checksum file knows it.
-    Unknown,
-    /// Known, but nothing was published to check it against.
-    Unverified,
-}
-
-/// Checks each file against its expected digests, in order.
-pub async fn check_files(files: &[PathBuf], lookup: &Lookup) -> Vec<(PathBuf, Outcome)> {
-    let mut verdicts = Vec::with_capacity(files.len());
-    for path in files {
-        let outcome = check_one(path, lookup).await;
-        verdicts.push((path.clone(), outcome));
-    }
-    verdicts
-}
-
-async fn check_one(path: &Path, lookup: &Lookup) -> Outcome {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => return Outcome::Unreadable("not a file".into()),
-        Err(e) => return Outcome::Unreadable(e.to_string()),
-    }
-    let Some(want) = lookup.expected(path) else {
-        return Outcome::Unknown;
-    };
-    if want.is_empty() {
-        return Outcome::Unverified;
-    }
-    let want_md5 = want.md5.is_some();
-    let p = path.to_path_buf();
-    let hashed = tokio::task::spawn_blocking(move || hash_file(&p, want_md5)).await;
-    match hashed {
-        Ok(Ok((_, got))) if want.check("", &got).is_ok() => Outcome::Ok,
-        Ok(Ok(_)) => Outcome::Failed,
-        Ok(Err(e)) => Outcome::Unreadable(e.to_string()),
-        Err(e) => Outcome::Unreadable(e.to_string()),
-    }
 }
 
 #[cfg(test)]
