@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::{Filter, Kind};
-use crate::cli::{ChecksumArgs, ColorArg, Edition, FilterArgs, GlobalArgs, ProgressArg};
+use crate::cli::{ChecksumArgs, ColorArg, Edition, FilterArgs, ProgressArg, Shared};
 use crate::client::{Client, ClientOptions};
 use crate::credentials::{self, Sources};
 use crate::endpoint::{DEFAULT_ENDPOINT, Endpoint};
@@ -43,47 +43,61 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_args(g: GlobalArgs) -> Result<Config> {
+    /// The shared options (given before or after the subcommand), with
+    /// defaults; an environment variable set to the empty string counts as
+    /// unset.
+    pub fn from_args(shared: Shared) -> Result<Config> {
+        let Shared {
+            conn,
+            quiet,
+            progress,
+        } = shared;
+        let (creds, net) = (conn.creds, conn.net);
+        let from_env = non_empty_env("MAGEDL_ENDPOINT");
+        let text = conn.endpoint.endpoint.or(from_env);
         let (endpoint, url_credentials) =
-            Endpoint::parse(g.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT))?;
-        if g.token.is_some() && g.token_file.is_some() {
+            Endpoint::parse(text.as_deref().unwrap_or(DEFAULT_ENDPOINT))?;
+        if creds.token.is_some() && creds.token_file.is_some() {
             return Err(Error::Usage(
                 "--token and --token-file cannot be used together".into(),
             ));
         }
+        let quiet = quiet.quiet;
         let stderr_tty = std::io::stderr().is_terminal();
-        let progress = match (g.quiet, g.progress) {
+        let mode = match (quiet, progress.progress.unwrap_or(ProgressArg::Auto)) {
             (true, _) | (_, ProgressArg::None) => Mode::None,
             (_, ProgressArg::Bar) => Mode::Bar,
             (_, ProgressArg::Line) => Mode::Line,
+            (_, ProgressArg::Json) => Mode::Json,
             (_, ProgressArg::Auto) if stderr_tty => Mode::Bar,
             (_, ProgressArg::Auto) => Mode::Line,
         };
-        let color = match g.color {
+        let color = match progress.color.unwrap_or(ColorArg::Auto) {
             ColorArg::Always => true,
             ColorArg::Never => false,
             ColorArg::Auto => stderr_tty && std::env::var_os("NO_COLOR").is_none(),
         };
         // The bars are the only colored output; this decides for them.
         console::set_colors_enabled_stderr(color);
+        let secs = |v: Option<f64>| Duration::from_secs_f64(v.unwrap_or(30.0));
         Ok(Config {
             endpoint,
             url_credentials,
-            mage_id: g.mage_id,
-            token: g.token,
-            token_file: g.token_file,
+            mage_id: creds.mage_id,
+            token: creds.token,
+            token_file: creds.token_file,
             net: ClientOptions {
-                cacert: g.cacert,
-                insecure: g.insecure,
-                proxy: g.proxy,
-                connect_timeout: Duration::from_secs_f64(g.connect_timeout),
-                read_timeout: Duration::from_secs_f64(g.timeout),
-                retries: g.retries,
-                verbose: g.verbose > 0 && !g.quiet,
+                cacert: net.cacert,
+                insecure: net.insecure,
+                proxy: net.proxy,
+                connect_timeout: secs(net.connect_timeout),
+                read_timeout: secs(net.timeout),
+                retries: net.retries.unwrap_or(5),
+                verbose: conn.verbose.verbose > 0 && !quiet,
             },
-            progress,
-            quiet: g.quiet,
-            insecure: g.insecure,
+            progress: mode,
+            quiet,
+            insecure: net.insecure,
         })
     }
 
@@ -160,6 +174,31 @@ pub fn filter(args: &FilterArgs) -> Result<Filter> {
     }
     Filter::new(types, args.version.as_deref(), args.latest, &args.names)
         .map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// Names or globs from `-i FILE` (`-` is standard input): one a line,
+/// blank lines and `#` comments skipped.
+pub fn input_names(path: Option<&std::path::Path>) -> Result<Vec<String>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text = if path == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin().lock())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| Error::Usage(format!("cannot read input file {}: {e}", path.display())))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
+/// An environment variable's value; set to the empty string is unset.
+pub fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Checksums given on the command line, validated.

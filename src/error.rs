@@ -86,6 +86,9 @@ pub enum Error {
     /// `--require-checksum` and nothing to check against: exit 4.
     #[error("no expected checksum for {0} (--require-checksum)")]
     NoChecksum(String),
+    /// `--extract` of a file nothing can verify: exit 4.
+    #[error("refusing to extract {0}: no published checksum can verify it")]
+    Unverifiable(String),
     /// Any other HTTP error status (after retries): exit 1.
     #[error("HTTP {status} from {url}")]
     Http { status: u16, url: String },
@@ -121,7 +124,9 @@ impl Error {
         match self {
             Error::Usage(_) | Error::NoCredentials { .. } => Exit::Usage,
             Error::Unauthorized { .. } | Error::Forbidden { .. } => Exit::Refused,
-            Error::ChecksumMismatch { .. } | Error::NoChecksum(_) => Exit::Checksum,
+            Error::ChecksumMismatch { .. } | Error::NoChecksum(_) | Error::Unverifiable(_) => {
+                Exit::Checksum
+            }
             Error::NotFound { .. } | Error::NothingMatched(_) => Exit::NotFound,
             Error::Http { .. }
             | Error::Network(_)
@@ -157,6 +162,11 @@ impl Error {
             ),
             Error::NothingMatched(_) => Some("`magedl list` shows what the catalog holds".into()),
             Error::Busy(_) => Some("wait for the other run, or pass --wait".into()),
+            Error::Unverifiable(_) => Some(
+                "give its checksum (--sha256/--md5/--checksums), or pass --no-verify to extract \
+                 it anyway"
+                    .into(),
+            ),
             Error::Interrupted => {
                 Some("partial data is kept: run the same command again to resume".into())
             }

@@ -14,6 +14,8 @@ pub struct Done<'a> {
     pub ok: bool,
 }
 
+use std::time::Duration;
+
 /// What a run reports while it works. `id` identifies one file of the run.
 pub trait Events: Send + Sync {
     /// A run of `files` files begins (after the catalog is loaded).
@@ -29,10 +31,26 @@ pub trait Events: Send + Sync {
     /// A noteworthy event for this file (a retry, a fallback, a resume).
     fn note(&self, id: usize, msg: &str);
     fn done(&self, id: usize, done: &Done<'_>);
+    /// A file is present and verified: nothing to fetch.
+    fn skipped(&self, _id: usize, _name: &str, _bytes: u64) {}
+    /// A transient failure is retried (for the file `id`, or the catalog):
+    /// retry `attempt` of `of`, after `wait`, because of `why`.
+    fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str);
     /// Something the user should know that is not about one file.
     fn warn(&self, msg: &str);
     /// A `-v` line (a request or a response), already free of secrets.
     fn trace(&self, line: &str);
-    /// The run's final summary line; live bars are cleared first.
-    fn summary(&self, line: &str);
+    /// The run's final summary: the numbers, and the line a person reads.
+    /// Live bars are cleared first.
+    fn summary(&self, totals: &Totals, line: &str);
+}
+
+/// A run's totals, for the summary.
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+pub struct Totals {
+    pub downloaded: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub bytes: u64,
+    pub seconds: f64,
 }

@@ -76,17 +76,16 @@ fn usage_error(e: clap::Error) -> i32 {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
         _ => {
-            // clap's first paragraph, folded onto one line.
+            // clap's first paragraph, folded onto one line, with its
+            // suggestion ("tip: a similar argument exists: '--type'").
             let rendered = e.render().to_string();
-            let first = rendered
-                .trim_start()
-                .split("\n\n")
-                .next()
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            progress::error(first.trim_start_matches("error: "));
+            let fold = |p: &str| p.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut paragraphs = rendered.trim_start().split("\n\n");
+            let mut line = fold(paragraphs.next().unwrap_or_default());
+            for tip in paragraphs.map(fold).filter(|p| p.starts_with("tip:")) {
+                line.push_str(&format!(" ({tip})"));
+            }
+            progress::error(line.trim_start_matches("error: "));
             progress::hint("see `magedl --help` (or `magedl COMMAND --help`)");
             Exit::Usage.code()
         }

@@ -5,7 +5,7 @@
 use std::io;
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Characters that reorder the text around them: a name holding U+202E
 /// displays `rtl\u{202e}gpj.exe` as `rtlexe.jpg`.
@@ -42,10 +42,21 @@ pub fn json_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     text
 }
 
-/// serde_json's pretty layout, and escapes for what it leaves raw.
-struct EscapeAll<'a>(PrettyFormatter<'a>);
+/// One JSON object on one line, escaped as [`json_pretty`] escapes.
+pub fn json_line<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, EscapeAll(CompactFormatter));
+    value.serialize(&mut ser).expect("serialisable");
+    let mut text = String::from_utf8(out).expect("JSON is UTF-8");
+    text.push('\n');
+    text
+}
 
-impl Formatter for EscapeAll<'_> {
+/// serde_json's layout (pretty or compact), and escapes for what it leaves
+/// raw.
+struct EscapeAll<F>(F);
+
+impl<F: Formatter> Formatter for EscapeAll<F> {
     fn write_string_fragment<W: ?Sized + io::Write>(
         &mut self,
         w: &mut W,

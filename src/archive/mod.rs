@@ -12,9 +12,6 @@
 //! private staging directory, and `place.rs` moves them into the
 //! destination once all of them were read and checked.
 
-// Wired into verify --deep and download --extract by the handlers next.
-#![allow(dead_code)]
-
 mod extract;
 mod paths;
 mod place;

@@ -206,6 +206,7 @@ impl Catalog {
     }
 
     /// Every distinct version of every release, newest first.
+    #[cfg(test)]
     pub fn versions(&self) -> Vec<String> {
         let mut all: Vec<String> = self
             .releases

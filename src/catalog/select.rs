@@ -176,6 +176,24 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The catalog name a mistyped `name` most likely meant: the same name
+    /// in another case, else the closest by edit distance (at most a few
+    /// edits, for names long enough to tell).
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let names = self.releases.iter().map(|r| r.file_name.as_str());
+        if let Some(same) = names.clone().find(|n| n.eq_ignore_ascii_case(name)) {
+            return Some(same);
+        }
+        let limit = (name.chars().count() / 8).clamp(1, 3);
+        names
+            .map(|n| (strsim::levenshtein(n, name), n))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, n)| n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +418,20 @@ mod tests {
             select(&odd, &[], None, false, &["{star,file}*.zip"]),
             strings(&["file1.zip", "star*.zip", "stars.zip"])
         );
+    }
+
+    #[test]
+    fn a_mistyped_name_gets_its_likely_meaning() {
+        let c = feed();
+        assert_eq!(
+            c.suggest("magento-ce-2.4.2.tar.gz"),
+            Some("Magento-CE-2.4.2.tar.gz")
+        );
+        assert_eq!(
+            c.suggest("Magento-CE-2.4.2.tar.gzz"),
+            Some("Magento-CE-2.4.2.tar.gz")
+        );
+        assert_eq!(c.suggest("something-else-entirely.zip"), None);
     }
 
     #[test]

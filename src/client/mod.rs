@@ -272,7 +272,7 @@ impl Client {
     /// most [`SMALL_LIMIT`] bytes: an endless answer is an error, not a
     /// full memory.
     pub async fn get_small(&self, url: &Url) -> Result<Vec<u8>> {
-        self.retrying(|| async {
+        self.retrying(None, || async {
             let mut resp = self.send(Method::GET, url, &HeaderMap::new()).await?;
             self.check_status(url, &resp)?;
             let too_big = || {
@@ -305,7 +305,9 @@ impl Client {
     }
 
     /// Runs `attempt` until it succeeds, fails fatally, or the retries run out.
-    pub async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T>
+    /// Every retry is announced (for the file `id`, when the request is
+    /// one's).
+    pub async fn retrying<T, F, Fut>(&self, id: Option<usize>, mut attempt: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
@@ -316,7 +318,12 @@ impl Client {
                 Ok(v) => return Ok(v),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Transient { error, retry_after }) => {
-                    budget.wait_or_give_up(error, retry_after).await?;
+                    let Some(wait) = budget.spend(retry_after) else {
+                        return Err(error);
+                    };
+                    let (n, of) = budget.spent();
+                    self.events.retry(id, n, of, wait, &error.to_string());
+                    pause(wait).await?;
                 }
             }
         }

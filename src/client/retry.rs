@@ -52,17 +52,9 @@ impl Budget {
         Some(wait)
     }
 
-    /// Waits before the next attempt, or gives `error` back once the
-    /// retries are spent (or [`Error::Interrupted`] if the wait is cut short).
-    pub async fn wait_or_give_up(
-        &mut self,
-        error: Error,
-        retry_after: Option<Duration>,
-    ) -> Result<()> {
-        match self.spend(retry_after) {
-            Some(wait) => pause(wait).await,
-            None => Err(error),
-        }
+    /// The retry last spent (1 for the first), and how many may be.
+    pub fn spent(&self) -> (u32, u32) {
+        (self.tries, self.limit)
     }
 
     /// The attempt made progress (bytes arrived): the budget is for
@@ -165,19 +157,6 @@ mod tests {
         let mut budget = Budget::new(3);
         let asked = Some(Duration::from_secs(7));
         assert_eq!(budget.spend(asked), Some(Duration::from_secs(7)));
-    }
-
-    #[tokio::test]
-    async fn wait_or_give_up_returns_the_last_error_once_spent() {
-        let mut budget = Budget::new(1);
-        let zero = Some(Duration::ZERO);
-        let first = budget.wait_or_give_up(Error::Network("first".into()), zero);
-        assert!(first.await.is_ok());
-        let second = budget.wait_or_give_up(Error::Network("second".into()), zero);
-        match second.await {
-            Err(Error::Network(text)) => assert_eq!(text, "second"),
-            other => panic!("expected the second error back, got {other:?}"),
-        }
     }
 
     #[test]

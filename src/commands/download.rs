@@ -11,37 +11,48 @@ use crate::catalog::Catalog;
 use crate::cli::DownloadArgs;
 use crate::client::Client;
 use crate::config::{self, Config};
-use crate::download::{self, Action, Ctx, Job, StateDir};
+use crate::download::{self, Action, Ctx, Planned, StateDir};
 use crate::error::{Error, Exit, Result};
 use crate::events::Events;
 use crate::progress;
-use crate::text::escape;
-use crate::verify;
+use crate::text::{escape, json_pretty};
+use crate::verify::{self, Verified};
 
 pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
-    let filter = config::filter(&args.filter)?;
+    if args.output_dir == Path::new("-") {
+        return Err(Error::Usage(
+            "-o - would write to standard output, where the bytes could be used before they \
+             are verified; download into a directory (and unpack with --extract DIR)"
+                .into(),
+        ));
+    }
+    let mut filter_args = args.filter.clone();
+    filter_args
+        .names
+        .extend(config::input_names(args.input.input_file.as_deref())?);
+    let filter = config::filter(&filter_args)?;
     let checksums = config::checksums(&args.checksums)?;
     let events = progress::reporter(cfg.progress);
     let client = client(cfg, &events)?;
     let catalog = catalog_for(&client, &events, &filter).await?;
-    let mut jobs = download::plan_jobs(catalog.as_ref(), &filter)?;
+    let mut jobs =
+        download::plan_jobs(catalog.as_ref(), &filter).map_err(|e| match (&e, &catalog) {
+            (Error::NothingMatched(_), Some(c)) => super::nothing_matched(c, &filter),
+            _ => e,
+        })?;
     let sums = match &checksums.file {
         Some(path) => Some(verify::parse_checksum_file_strict(path)?),
         None => None,
     };
     download::apply_checksums(&mut jobs, checksums.single.as_ref(), sums.as_ref())?;
     let verify = !args.no_verify;
+    let state = StateDir::new(&args.output_dir);
     if args.transfer.dry_run {
-        dry_run(
-            &jobs,
-            &args.output_dir,
-            args.transfer.json,
-            verify && !args.force,
-        )?;
+        let plan = download::plan_actions(&jobs, &args.output_dir, &state, !args.force);
+        print_plan(&plan, args.transfer.json)?;
         return Ok(Exit::Ok);
     }
     let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
-    let state = StateDir::new(&args.output_dir);
     state.clean();
     let cache_path = state.cache_path();
     let ctx = Arc::new(Ctx {
@@ -56,6 +67,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
         rehash: false,
         require_checksum: args.require_checksum,
+        extract: args.extract.clone(),
         reporter: events.clone(),
     });
     let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
@@ -89,47 +101,91 @@ async fn catalog_for(
     }
 }
 
+/// A dry run's plan as the report shape: `planned` for what would be
+/// fetched, `skipped` for what is present and verified, `failed` for an
+/// unsafe name.
 #[derive(Serialize)]
-struct PlannedEntry<'a> {
+struct PlannedFile<'a> {
     name: &'a str,
     path: &'a str,
-    action: Action,
+    bytes: u64,
+    status: &'static str,
+    verified: Verified,
     md5: Option<&'a str>,
     sha256: Option<&'a str>,
+    seconds: f64,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PlannedSummary {
+    planned: usize,
+    skipped: usize,
+    failed: usize,
+    bytes: u64,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct PlannedReport<'a> {
+    files: Vec<PlannedFile<'a>>,
+    summary: PlannedSummary,
 }
 
 /// Prints the plan: what would be fetched, and what is present and verified
-/// (so skipped). Hashes present files; makes no request. Shared with sync.
-pub fn dry_run(jobs: &[Job], dir: &Path, json: bool, check_present: bool) -> Result<()> {
-    let plan = download::plan_actions(jobs, dir, &StateDir::new(dir), check_present);
+/// (so skipped). Shared with sync.
+pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
     let out = if json {
-        let entries: Vec<PlannedEntry<'_>> = plan
+        let files: Vec<PlannedFile<'_>> = plan
             .iter()
-            .map(|p| PlannedEntry {
+            .map(|p| PlannedFile {
                 name: &p.job.name,
                 path: &p.path,
-                action: p.action,
+                bytes: 0,
+                status: match p.action {
+                    Action::Fetch => "planned",
+                    Action::Skip => "skipped",
+                    Action::Refuse => "failed",
+                },
+                verified: p.job.expected.strongest(),
                 md5: p.job.expected.md5.as_deref(),
                 sha256: p.job.expected.sha256.as_deref(),
+                seconds: 0.0,
+                error: (p.action == Action::Refuse).then(|| "unsafe file name".to_string()),
             })
             .collect();
-        crate::text::json_pretty(&entries)
+        let count = |a: Action| plan.iter().filter(|p| p.action == a).count();
+        json_pretty(&PlannedReport {
+            files,
+            summary: PlannedSummary {
+                planned: count(Action::Fetch),
+                skipped: count(Action::Skip),
+                failed: count(Action::Refuse),
+                bytes: 0,
+                seconds: 0.0,
+            },
+        })
     } else {
-        plan.iter()
-            .map(|p| {
-                let name = escape(&p.job.name);
-                let line = match p.action {
-                    Action::Skip => format!("would skip {name} (present and verified)"),
-                    Action::Refuse => format!("would refuse {name} (unsafe name)"),
-                    Action::Fetch => format!(
-                        "would fetch {name} -> {} ({})",
-                        escape(&p.path),
-                        p.job.expected.strongest().name()
-                    ),
-                };
-                line + "\n"
-            })
-            .collect()
+        plan.iter().map(plan_line).collect()
     };
     print_out(out.as_bytes())
+}
+
+fn plan_line(p: &Planned<'_>) -> String {
+    let name = escape(&p.job.name);
+    let line = match p.action {
+        Action::Skip => format!("would skip {name} (present and verified)"),
+        Action::Refuse => format!("would refuse {name} (unsafe name)"),
+        Action::Fetch => {
+            let mut check = p.job.expected.strongest().name().to_string();
+            if let Some(meant) = &p.job.suggestion {
+                check.push_str(&format!(
+                    "; not in the catalog: did you mean {}?",
+                    escape(meant)
+                ));
+            }
+            format!("would fetch {name} -> {} ({check})", escape(&p.path))
+        }
+    };
+    line + "\n"
 }

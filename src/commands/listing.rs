@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{client, load_catalog, print_out};
 use crate::catalog::{Catalog, Kind, Release};
-use crate::cli::{FilterArgs, FilterBy, Format, InfoWhat};
+use crate::cli::{FilterArgs, FilterBy, Format, InfoArgs, InfoWhat, ListArgs, VersionsArgs};
 use crate::config::{self, Config};
 use crate::error::{Error, Exit, Result};
 use crate::progress;
@@ -36,15 +36,28 @@ pub fn url(cfg: &Config, path: Option<&str>, show_token: bool) -> Result<Exit> {
 
 /// `magedl info ...`: the server's own answer, as is. An empty filter
 /// answer still exits 5.
-pub async fn info(cfg: &Config, what: &InfoWhat) -> Result<Exit> {
+pub async fn info(cfg: &Config, args: &InfoArgs) -> Result<Exit> {
     let client = client(cfg, &progress::reporter(progress::Mode::None))?;
     let endpoint = client.endpoint();
-    let url = match what {
-        InfoWhat::Help => endpoint.info_url(&["help"]),
-        InfoWhat::Files => endpoint.info_url(&["files"]),
-        InfoWhat::Versions => endpoint.info_url(&["versions"]),
-        InfoWhat::Json => endpoint.info_url(&["json"]),
-        InfoWhat::Filter { by, value } => {
+    let simple = |what: &str| -> Result<url::Url> {
+        if args.by.is_some() || args.value.is_some() {
+            return Err(Error::Usage(format!(
+                "`info {what}` takes no filter; use `info filter version|type VALUE`"
+            )));
+        }
+        Ok(endpoint.info_url(&[what]))
+    };
+    let url = match args.what {
+        InfoWhat::Help => simple("help")?,
+        InfoWhat::Files => simple("files")?,
+        InfoWhat::Versions => simple("versions")?,
+        InfoWhat::Json => simple("json")?,
+        InfoWhat::Filter => {
+            let (Some(by), Some(value)) = (args.by, args.value.as_deref()) else {
+                return Err(Error::Usage(
+                    "usage: magedl info filter version|type VALUE".into(),
+                ));
+            };
             if value.trim().is_empty() {
                 return Err(Error::Usage("the filter value is empty".into()));
             }
@@ -90,15 +103,14 @@ struct ListEntry<'a> {
 }
 
 /// `magedl list`.
-pub async fn list(cfg: &Config, args: &FilterArgs, format: Format) -> Result<Exit> {
-    let filter = config::filter(args)?;
+pub async fn list(cfg: &Config, args: &ListArgs) -> Result<Exit> {
+    let filter = config::filter(&args.filter)?;
     let catalog = catalog(cfg).await?;
     let selected = catalog.select(&filter);
     if selected.is_empty() {
-        return Err(Error::NothingMatched(
-            "no release matches the names and filters".into(),
-        ));
+        return Err(super::nothing_matched(&catalog, &filter));
     }
+    let format = if args.json { Format::Json } else { args.format };
     let text = match format {
         Format::Json => {
             let entries: Vec<ListEntry<'_>> = selected.iter().map(|r| list_entry(r)).collect();
@@ -164,19 +176,53 @@ fn table(rows: &[&Release]) -> String {
     out
 }
 
-/// `magedl versions`: every version, newest first.
-pub async fn versions(cfg: &Config) -> Result<Exit> {
+/// `magedl versions`: newest first; without a filter the versions of full
+/// releases, then those that only patches belong to.
+pub async fn versions(cfg: &Config, args: &VersionsArgs) -> Result<Exit> {
+    let filter = config::filter(&FilterArgs {
+        types: args.types.clone(),
+        editions: args.editions.clone(),
+        ..FilterArgs::default()
+    })?;
     let catalog = catalog(cfg).await?;
-    let versions = catalog.versions();
-    if versions.is_empty() {
+    let selected = catalog.select(&filter);
+    let of = |full: bool| -> Vec<String> {
+        let mut v: Vec<String> = selected
+            .iter()
+            .filter(|r| {
+                !filter.types.is_empty() || matches!(r.kind, Kind::CeFull | Kind::EeFull) == full
+            })
+            .flat_map(|r| r.versions.iter().cloned())
+            .collect();
+        v.sort_by(|a, b| crate::catalog::compare_versions(b, a));
+        v.dedup();
+        v
+    };
+    let releases = of(true);
+    let patch_only: Vec<String> = if filter.types.is_empty() {
+        of(false)
+            .into_iter()
+            .filter(|v| !releases.contains(v))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if releases.is_empty() && patch_only.is_empty() {
         return Err(Error::NothingMatched(
-            "the catalog lists no versions".into(),
+            "the catalog lists no versions for these filters".into(),
         ));
     }
-    let text: String = versions
+    let mut text: String = releases
         .iter()
         .map(|v| format!("{}\n", escape(v)))
         .collect();
+    if !patch_only.is_empty() {
+        if !releases.is_empty() {
+            text.push('\n');
+        }
+        text.push_str("# versions with patches only\n");
+        text.extend(patch_only.iter().map(|v| format!("{}\n", escape(v))));
+    }
     print_out(text.as_bytes())?;
     Ok(Exit::Ok)
 }

@@ -26,12 +26,12 @@ pub fn run(cli: Cli) -> Result<Exit> {
     if let Command::Completions { shell } = cli.command {
         return completions::run(shell);
     }
-    let cfg = Config::from_args(cli.global)?;
+    let cfg = Config::from_args(cli.command.shared().or(cli.shared))?;
     for w in cfg.warnings() {
         progress::warn(&w);
     }
-    if let Command::Url { path, show_token } = &cli.command {
-        return listing::url(&cfg, path.as_deref(), *show_token);
+    if let Command::Url(args) = &cli.command {
+        return listing::url(&cfg, args.path.as_deref(), args.show_token);
     }
     // One thread drives every connection and write: at these rates the
     // cross-thread wake-ups of a multi-thread runtime cost more than they
@@ -48,13 +48,13 @@ pub fn run(cli: Cli) -> Result<Exit> {
 
 async fn dispatch(cfg: Config, command: Command) -> Result<Exit> {
     match command {
-        Command::Info { what } => listing::info(&cfg, &what).await,
-        Command::List { filter, format } => listing::list(&cfg, &filter, format).await,
-        Command::Versions => listing::versions(&cfg).await,
+        Command::Info(args) => listing::info(&cfg, &args).await,
+        Command::List(args) => listing::list(&cfg, &args).await,
+        Command::Versions(args) => listing::versions(&cfg, &args).await,
         Command::Download(args) => download::run(&cfg, args).await,
         Command::Verify(args) => verify::run(&cfg, args).await,
         Command::Sync(args) => sync::run(&cfg, args).await,
-        Command::Url { .. } | Command::Completions { .. } => unreachable!("handled before"),
+        Command::Url(_) | Command::Completions { .. } => unreachable!("handled before"),
     }
 }
 
@@ -77,6 +77,34 @@ async fn load_catalog(client: &Client, events: &Arc<dyn Events>) -> Result<catal
         events.warn(w);
     }
     Ok(loaded)
+}
+
+/// "Nothing matched", with what the user probably meant: `--version 2.4`
+/// matches nothing where `2.4.*` would, and a mistyped name its likely
+/// catalog name.
+fn nothing_matched(catalog: &catalog::Catalog, filter: &catalog::Filter) -> Error {
+    let mut msg = "no release matches the names and filters".to_string();
+    if let Some(v) = filter.version.as_deref()
+        && !v.contains(['*', '?', '['])
+    {
+        let widened = catalog::Filter {
+            version: Some(format!("{v}.*")),
+            ..filter.clone()
+        };
+        if !catalog.select(&widened).is_empty() {
+            msg.push_str(&format!(" (did you mean --version '{v}.*'?)"));
+        }
+    }
+    for name in &filter.names {
+        if let Some(meant) = catalog.suggest(name).filter(|m| m != name) {
+            msg.push_str(&format!(
+                " (`{}`: did you mean `{}`?)",
+                crate::text::escape(name),
+                crate::text::escape(meant)
+            ));
+        }
+    }
+    Error::NothingMatched(msg)
 }
 
 /// Writes to standard output; a closed pipe (`magedl list | head`) is not an

@@ -42,26 +42,32 @@ pub fn download_summary(events: &Arc<dyn Events>, report: &Report) {
         0 => String::new(),
         n => format!(", {n} unverified"),
     };
-    events.summary(&format!(
-        "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({})",
-        s.downloaded,
-        s.skipped,
-        s.failed,
-        human_bytes(s.bytes),
-        human_secs(s.seconds),
-        human_rate(s.bytes, s.seconds)
-    ));
+    events.summary(
+        s,
+        &format!(
+            "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({})",
+            s.downloaded,
+            s.skipped,
+            s.failed,
+            human_bytes(s.bytes),
+            human_secs(s.seconds),
+            human_rate(s.bytes, s.seconds)
+        ),
+    );
 }
 
 /// `sync`'s summary line.
 pub fn sync_summary(events: &Arc<dyn Events>, report: &Report) {
     let s = &report.summary;
-    events.summary(&format!(
-        "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
-        s.downloaded,
-        s.skipped,
-        s.failed,
-        human_bytes(s.bytes),
-        s.seconds
-    ));
+    events.summary(
+        s,
+        &format!(
+            "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
+            s.downloaded,
+            s.skipped,
+            s.failed,
+            human_bytes(s.bytes),
+            s.seconds
+        ),
+    );
 }

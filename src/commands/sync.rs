@@ -4,18 +4,20 @@
 
 use std::sync::Arc;
 
-use super::download::dry_run;
+use super::download::print_plan;
 use super::{client, load_catalog, print_out, report};
 use crate::cli::SyncArgs;
 use crate::config::{self, Config};
 use crate::download::{self, Ctx, FileReport, Job, Report, StateDir};
-use crate::error::{Error, Exit, Result};
+use crate::error::{Exit, Result};
 use crate::events::Events;
 use crate::progress;
 use crate::sync::{self, Departure, Layout};
 use crate::text::escape;
 
-pub async fn run(cfg: &Config, args: SyncArgs) -> Result<Exit> {
+pub async fn run(cfg: &Config, mut args: SyncArgs) -> Result<Exit> {
+    let listed = config::input_names(args.input.input_file.as_deref())?;
+    args.filter.names.extend(listed);
     let started = std::time::Instant::now();
     let mut report = None;
     let result = sync(cfg, &args, &mut report).await;
@@ -49,9 +51,7 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
     let loaded = load_catalog(&client, &events).await?;
     let selected = loaded.catalog.select(&filter);
     if selected.is_empty() {
-        return Err(Error::NothingMatched(
-            "no release matches the filters".into(),
-        ));
+        return Err(super::nothing_matched(&loaded.catalog, &filter));
     }
     let layout = Layout {
         dir: args.dir.clone(),
@@ -69,7 +69,9 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         ));
     }
     if args.transfer.dry_run {
-        dry_run(&jobs, &layout.files_dir(), args.transfer.json, true)?;
+        let state = StateDir::new(&layout.dir);
+        let plan = download::plan_actions(&jobs, &layout.files_dir(), &state, true);
+        print_plan(&plan, args.transfer.json)?;
         let gone = layout.departed(&previous, &loaded.catalog);
         print_out(departures_plan(&gone, args.prune).as_bytes())?;
         return Ok(Exit::Ok);
@@ -90,6 +92,7 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
         rehash: args.rehash,
         require_checksum: false,
+        extract: None,
         reporter: events.clone(),
     });
     let mut report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;

@@ -57,6 +57,11 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
                  the primary contact's MAGEID"
                     .into(),
             ),
+            Error::NotFound { .. } if job.suggestion.is_some() => Some(format!(
+                "`{}` is not in the catalog: did you mean `{}`?",
+                escape(&job.name),
+                escape(job.suggestion.as_deref().unwrap_or_default())
+            )),
             _ => e.hint(),
         };
         report.error = Some(crate::secret::scrub(&e.to_string()));
@@ -83,10 +88,15 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     if ctx.verify && ctx.require_checksum && job.expected.is_empty() {
         return Err(Error::NoChecksum(escape(&job.name)));
     }
+    if ctx.extract.is_some() && ctx.verify && job.expected.is_empty() {
+        return Err(Error::Unverifiable(escape(&job.name)));
+    }
     if !ctx.force
         && files::is_plain_file(&final_path)
         && skip_if_present(ctx, id, job, &final_path, report).await?
     {
+        extract(ctx, id, &final_path).await?;
+        ctx.reporter.skipped(id, &job.name, report.bytes);
         return Ok(());
     }
     ctx.state.ensure_parents(&final_path)?;
@@ -104,6 +114,7 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     if let Ok(meta) = std::fs::symlink_metadata(&final_path) {
         remember(ctx, &final_path, &meta, &fetched.digests);
     }
+    extract(ctx, id, &final_path).await?;
     report.status = Status::Downloaded;
     let result = match (ctx.verify, job.expected.strongest()) {
         (false, _) => "not verified (--no-verify)".into(),
@@ -254,6 +265,34 @@ fn remember(ctx: &Ctx, path: &Path, before: &std::fs::Metadata, digests: &Digest
     if let (true, Ok(meta)) = (unchanged, now) {
         lock(&ctx.cache).record(&ctx.state.key(path), &meta, digests);
     }
+}
+
+/// `--extract DIR`: unpacks the verified file there, streaming; a refused
+/// entry fails the file, naming the entry.
+async fn extract(ctx: &Arc<Ctx>, id: usize, path: &Path) -> Result<()> {
+    let Some(dest) = ctx.extract.clone() else {
+        return Ok(());
+    };
+    let (path, force) = (path.to_path_buf(), ctx.force);
+    let shown = escape(&path.display().to_string());
+    let extracted = tokio::task::spawn_blocking(move || {
+        crate::archive::extract(&path, &dest, force).map(|e| (e, dest))
+    })
+    .await
+    .map_err(|e| Error::Protocol(format!("extracting failed: {e}")))?
+    .map_err(|refused| Error::Protocol(refused.to_string()))?;
+    let (done, dest) = extracted;
+    ctx.reporter.note(
+        id,
+        &format!(
+            "extracted {shown} into {}: {} files, {} directories, {} links",
+            escape(&dest.display().to_string()),
+            done.files,
+            done.dirs,
+            done.links
+        ),
+    );
+    Ok(())
 }
 
 /// Moves the verified file to its final name and drops its record; the

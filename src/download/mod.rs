@@ -52,6 +52,8 @@ pub struct Ctx {
     pub cache: std::sync::Mutex<Cache>,
     /// `--rehash`: read every present file, whatever the cache says.
     pub rehash: bool,
+    /// `--extract DIR`: unpack each verified archive there.
+    pub extract: Option<PathBuf>,
     pub reporter: Arc<dyn Events>,
 }
 
@@ -66,6 +68,8 @@ pub struct Job {
     pub recorded_sha256: Option<String>,
     /// An Adobe Commerce (EE) file: a refusal may mean a CE-only account.
     pub ee: bool,
+    /// Not in the catalog, which has a name like it: what the user meant?
+    pub suggestion: Option<String>,
 }
 
 impl Job {
@@ -75,6 +79,7 @@ impl Job {
             expected: release.map(Expected::from).unwrap_or_default(),
             recorded_sha256: None,
             ee: release.is_some_and(|r| r.kind.is_ee()),
+            suggestion: None,
         }
     }
 
@@ -119,14 +124,8 @@ pub struct FileReport {
     pub hint: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    pub downloaded: usize,
-    pub skipped: usize,
-    pub failed: usize,
-    pub bytes: u64,
-    pub seconds: f64,
-}
+/// The run's totals.
+pub type Summary = crate::events::Totals;
 
 #[derive(Debug, Serialize)]
 pub struct Report {
@@ -220,6 +219,13 @@ pub fn plan_jobs(catalog: Option<&Catalog>, filter: &Filter) -> Result<Vec<Job>>
         let release = catalog.and_then(|c| c.find(name));
         if release.is_none() || !has_filter {
             push(name, release);
+        }
+    }
+    for job in jobs.iter_mut().filter(|j| j.expected.is_empty()) {
+        if let Some(c) = catalog
+            && c.find(&job.name).is_none()
+        {
+            job.suggestion = c.suggest(&job.name).map(str::to_string);
         }
     }
     if jobs.is_empty() {

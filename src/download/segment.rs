@@ -134,9 +134,10 @@ impl Shared {
         let Some(wait) = budget.spend(retry_after) else {
             return Err(Attempt::Fatal(error));
         };
+        let (attempt, of) = budget.spent();
         self.ctx
             .reporter
-            .note(self.id, &format!("retrying: {error}"));
+            .retry(Some(self.id), attempt, of, wait, &error.to_string());
         crate::client::pause(wait).await?;
         Ok(())
     }

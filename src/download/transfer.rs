@@ -122,7 +122,7 @@ async fn fresh_transfer(
 ) -> Result<Fetched, Attempt> {
     let client = &ctx.client;
     let resp = client
-        .retrying(|| async {
+        .retrying(Some(t.id), || async {
             let resp = client
                 .send(Method::GET, t.url, &file_headers(None, None))
                 .await?;

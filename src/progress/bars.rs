@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::events::{Done, Events};
+use crate::events::{Done, Events, Totals};
 use crate::guard::lock;
 use crate::text::{escape, human_bytes, human_rate, human_secs};
 
@@ -157,6 +157,14 @@ impl Events for Bars {
         self.update_total_message();
     }
 
+    fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str) {
+        let name = id.and_then(|id| lock(&self.bars).get(&id).map(|b| b.prefix()));
+        super::line(&format!(
+            "magedl: {}",
+            super::retry_line(name.as_deref(), attempt, of, wait, why)
+        ));
+    }
+
     fn warn(&self, msg: &str) {
         super::warn(msg);
     }
@@ -165,7 +173,7 @@ impl Events for Bars {
         super::line(text);
     }
 
-    fn summary(&self, line: &str) {
+    fn summary(&self, _: &Totals, line: &str) {
         self.total.finish_and_clear();
         let _ = self.multi.clear();
         super::set_live(None);

@@ -1,19 +1,30 @@
-//! `--progress line`: plain timestamped lines for logs, no carriage return
-//! and no escape code — a start line, a line every 10 % or 30 s, a done line
-//! per file, notes, and the summary.
+//! `--progress line` and `--progress json`: one line per event on standard
+//! error, for a cron log or a wrapper — a start line per file, progress at
+//! every tenth and at least every 30 s, a done (or failed, or skipped) line,
+//! retries, notes and the summary. Plain lines carry a timestamp and no
+//! carriage return or escape code; JSON lines are one object each.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::events::{Done, Events};
+use serde_json::{Value, json};
+
+use crate::events::{Done, Events, Totals};
 use crate::guard::lock;
 use crate::text::{escape, human_bytes, human_rate, human_secs};
 
 /// At least this often a progress line, by the clock.
 const EVERY: Duration = Duration::from_secs(30);
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Json,
+}
+
 pub struct Lines {
+    style: Style,
     state: Mutex<HashMap<usize, LineState>>,
 }
 
@@ -29,31 +40,41 @@ struct LineState {
     last_decile: u64,
 }
 
+/// One line's content, rendered plain or as JSON.
+enum Event<'a> {
+    Start {
+        name: &'a str,
+        size: Option<u64>,
+        from: u64,
+    },
+    Progress {
+        name: &'a str,
+        bytes: u64,
+        size: Option<u64>,
+        seconds: f64,
+    },
+}
+
 fn decile(position: u64, size: Option<u64>) -> u64 {
     size.filter(|n| *n > 0).map_or(0, |n| position * 10 / n)
 }
 
 impl LineState {
     /// The start line, once.
-    fn announce(&mut self) -> Option<String> {
+    fn announce(&mut self) -> Option<Event<'_>> {
         if self.announced {
             return None;
         }
         self.announced = true;
-        let size = self
-            .size
-            .map(human_bytes)
-            .unwrap_or_else(|| "size unknown".into());
-        let resume = if self.from > 0 {
-            format!(", resuming at {}", human_bytes(self.from))
-        } else {
-            String::new()
-        };
-        Some(format!("start {} ({size}{resume})", self.name))
+        Some(Event::Start {
+            name: &self.name,
+            size: self.size,
+            from: self.from,
+        })
     }
 
     /// A progress line when a new tenth is reached or 30 s have passed.
-    fn progress_due(&mut self) -> Option<String> {
+    fn progress_due(&mut self) -> Option<Event<'_>> {
         let decile = decile(self.position, self.size);
         let due_time = self.last_line.elapsed() >= EVERY;
         if !((decile > self.last_decile && decile < 10) || due_time) {
@@ -61,31 +82,83 @@ impl LineState {
         }
         self.last_decile = decile;
         self.last_line = Instant::now();
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let pct = self
-            .size
-            .filter(|n| *n > 0)
-            .map(|n| format!("{}% ", self.position * 100 / n))
-            .unwrap_or_default();
-        Some(format!(
-            "progress {} {pct}{} {}",
-            self.name,
-            human_bytes(self.position),
-            human_rate(self.position, elapsed)
-        ))
+        Some(Event::Progress {
+            name: &self.name,
+            bytes: self.position,
+            size: self.size,
+            seconds: self.started.elapsed().as_secs_f64(),
+        })
     }
 }
 
 impl Lines {
-    pub fn new() -> Lines {
+    pub fn new(style: Style) -> Lines {
         Lines {
+            style,
             state: Mutex::new(HashMap::new()),
         }
     }
 
-    fn emit(&self, text: &str) {
-        let now = humantime::format_rfc3339_seconds(SystemTime::now());
-        super::line(&format!("{now} {text}"));
+    fn now() -> String {
+        humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+    }
+
+    /// A plain line with its timestamp, or a JSON object with its event
+    /// name and time.
+    fn emit(&self, plain: impl FnOnce() -> String, event: &str, fields: Value) {
+        match self.style {
+            Style::Plain => {
+                let now = humantime::format_rfc3339_seconds(SystemTime::now());
+                super::line(&format!("{now} {}", plain()));
+            }
+            Style::Json => {
+                let mut object = json!({ "event": event, "time": Lines::now() });
+                if let (Some(o), Value::Object(f)) = (object.as_object_mut(), fields) {
+                    o.extend(f);
+                }
+                super::line(crate::text::json_line(&object).trim_end());
+            }
+        }
+    }
+
+    fn emit_event(&self, e: Event<'_>) {
+        match e {
+            Event::Start { name, size, from } => self.emit(
+                || {
+                    let shown = size
+                        .map(human_bytes)
+                        .unwrap_or_else(|| "size unknown".into());
+                    let resume = if from > 0 {
+                        format!(", resuming at {}", human_bytes(from))
+                    } else {
+                        String::new()
+                    };
+                    format!("start {name} ({shown}{resume})")
+                },
+                "start",
+                json!({ "name": name, "size": size, "from": from }),
+            ),
+            Event::Progress {
+                name,
+                bytes,
+                size,
+                seconds,
+            } => self.emit(
+                || {
+                    let pct = size
+                        .filter(|n| *n > 0)
+                        .map(|n| format!("{}% ", bytes * 100 / n))
+                        .unwrap_or_default();
+                    format!(
+                        "progress {name} {pct}{} {}",
+                        human_bytes(bytes),
+                        human_rate(bytes, seconds)
+                    )
+                },
+                "progress",
+                json!({ "name": name, "bytes": bytes, "size": size, "seconds": seconds }),
+            ),
+        }
     }
 }
 
@@ -108,28 +181,24 @@ impl Events for Lines {
     }
 
     fn size_known(&self, id: usize, size: u64) {
-        let line = {
-            let mut map = lock(&self.state);
-            let Some(s) = map.get_mut(&id) else { return };
-            s.size = Some(size);
-            s.last_decile = decile(s.position, s.size);
-            s.announce()
-        };
-        if let Some(line) = line {
-            self.emit(&line);
+        let mut map = lock(&self.state);
+        let Some(s) = map.get_mut(&id) else { return };
+        s.size = Some(size);
+        s.last_decile = decile(s.position, s.size);
+        if let Some(e) = s.announce() {
+            self.emit_event(e);
         }
     }
 
     fn advance(&self, id: usize, delta: u64) {
-        let (start, progress) = {
-            let mut map = lock(&self.state);
-            let Some(s) = map.get_mut(&id) else { return };
-            let start = s.announce();
-            s.position += delta;
-            (start, s.progress_due())
-        };
-        for line in [start, progress].into_iter().flatten() {
-            self.emit(&line);
+        let mut map = lock(&self.state);
+        let Some(s) = map.get_mut(&id) else { return };
+        if let Some(e) = s.announce() {
+            self.emit_event(e);
+        }
+        s.position += delta;
+        if let Some(e) = s.progress_due() {
+            self.emit_event(e);
         }
     }
 
@@ -143,36 +212,87 @@ impl Events for Lines {
         }
     }
 
-    fn note(&self, _id: usize, msg: &str) {
-        self.emit(&format!("note {}", escape(msg)));
+    fn note(&self, id: usize, msg: &str) {
+        let name = lock(&self.state).get(&id).map(|s| s.name.clone());
+        let msg = escape(msg);
+        self.emit(
+            || format!("note {msg}"),
+            "note",
+            json!({ "name": name, "message": msg }),
+        );
     }
 
     fn done(&self, id: usize, d: &Done<'_>) {
-        let removed = lock(&self.state).remove(&id);
-        if let Some(line) = removed.and_then(|mut s| s.announce()) {
-            self.emit(&line);
+        if let Some(mut s) = lock(&self.state).remove(&id)
+            && let Some(e) = s.announce()
+        {
+            self.emit_event(e);
         }
-        let verb = if d.ok { "done" } else { "FAILED" };
-        let sha = d.sha256.map(|s| format!(" sha256={s}")).unwrap_or_default();
-        self.emit(&format!(
-            "{verb} {} {} in {} ({}) {}{sha}",
-            escape(d.name),
-            human_bytes(d.bytes),
-            human_secs(d.seconds),
-            human_rate(d.bytes, d.seconds),
-            d.result
-        ));
+        let name = escape(d.name);
+        let (verb, event) = if d.ok {
+            ("done", "done")
+        } else {
+            ("FAILED", "failed")
+        };
+        self.emit(
+            || {
+                let sha = d.sha256.map(|s| format!(" sha256={s}")).unwrap_or_default();
+                format!(
+                    "{verb} {name} {} in {} ({}) {}{sha}",
+                    human_bytes(d.bytes),
+                    human_secs(d.seconds),
+                    human_rate(d.bytes, d.seconds),
+                    d.result
+                )
+            },
+            event,
+            json!({
+                "name": name, "bytes": d.bytes, "seconds": d.seconds,
+                "result": d.result, "sha256": d.sha256,
+            }),
+        );
+    }
+
+    fn skipped(&self, _id: usize, name: &str, bytes: u64) {
+        let name = escape(name);
+        self.emit(
+            || {
+                format!(
+                    "skipped {name} {} (present and verified)",
+                    human_bytes(bytes)
+                )
+            },
+            "skipped",
+            json!({ "name": name, "bytes": bytes }),
+        );
+    }
+
+    fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str) {
+        let name = id.and_then(|id| lock(&self.state).get(&id).map(|s| s.name.clone()));
+        let why = escape(why);
+        let secs = wait.as_secs_f64();
+        self.emit(
+            || super::retry_line(name.as_deref(), attempt, of, wait, &why),
+            "retry",
+            json!({ "name": name, "attempt": attempt, "of": of, "wait_seconds": secs, "error": why }),
+        );
     }
 
     fn warn(&self, msg: &str) {
-        super::warn(msg);
+        match self.style {
+            Style::Plain => super::warn(msg),
+            Style::Json => self.emit(String::new, "warning", json!({ "message": msg })),
+        }
     }
 
     fn trace(&self, text: &str) {
-        super::line(text);
+        match self.style {
+            Style::Plain => super::line(text),
+            Style::Json => self.emit(String::new, "trace", json!({ "message": text })),
+        }
     }
 
-    fn summary(&self, line: &str) {
-        self.emit(line);
+    fn summary(&self, totals: &Totals, line: &str) {
+        self.emit(|| line.to_string(), "summary", json!(totals));
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use indicatif::MultiProgress;
 
-use crate::events::{Done, Events};
+use crate::events::{Done, Events, Totals};
 use crate::guard::lock;
 use crate::secret::scrub;
 
@@ -22,6 +22,7 @@ pub use lines::Lines;
 pub enum Mode {
     Bar,
     Line,
+    Json,
     None,
 }
 
@@ -54,6 +55,22 @@ pub fn error(msg: &str) {
     line(&format!("magedl: error: {msg}"));
 }
 
+/// `retry 2/5 in 4.00s: NAME: HTTP 503`, as bars and plain lines say it.
+pub fn retry_line(
+    name: Option<&str>,
+    attempt: u32,
+    of: u32,
+    wait: std::time::Duration,
+    why: &str,
+) -> String {
+    let file = name.map(|n| format!("{n}: ")).unwrap_or_default();
+    format!(
+        "retry {attempt}/{of} in {}: {file}{}",
+        crate::text::human_secs(wait.as_secs_f64()),
+        crate::text::escape(why)
+    )
+}
+
 /// `magedl: hint: ...`, under an error.
 pub fn hint(msg: &str) {
     line(&format!("magedl: hint: {msg}"));
@@ -68,7 +85,8 @@ fn set_live(multi: Option<MultiProgress>) {
 pub fn reporter(mode: Mode) -> Arc<dyn Events> {
     match mode {
         Mode::Bar => Arc::new(Bars::new()),
-        Mode::Line => Arc::new(Lines::new()),
+        Mode::Line => Arc::new(Lines::new(lines::Style::Plain)),
+        Mode::Json => Arc::new(Lines::new(lines::Style::Json)),
         Mode::None => Arc::new(Quiet),
     }
 }
@@ -84,13 +102,14 @@ impl Events for Quiet {
     fn reset(&self, _: usize, _: u64) {}
     fn note(&self, _: usize, _: &str) {}
     fn done(&self, _: usize, _: &Done<'_>) {}
+    fn retry(&self, _: Option<usize>, _: u32, _: u32, _: std::time::Duration, _: &str) {}
     fn warn(&self, msg: &str) {
         warn(msg);
     }
     fn trace(&self, text: &str) {
         line(text);
     }
-    fn summary(&self, text: &str) {
+    fn summary(&self, _: &Totals, text: &str) {
         line(text);
     }
 }

@@ -65,6 +65,7 @@ impl Layout {
                 expected: Expected::from(*r),
                 recorded_sha256: previous.get(&self.key(&r.file_name)).cloned(),
                 ee: r.kind.is_ee(),
+                suggestion: None,
             })
             .collect()
     }

@@ -1,10 +1,12 @@
 pub mod common;
 
 mod canary;
+mod cli;
 mod completions;
 mod credentials;
 mod download;
 mod listing;
+mod man;
 mod nginx;
 mod nightly;
 mod progress;
