@@ -61,9 +61,9 @@ pub enum Error {
     /// No MAGEID or token from any source: exit 2.
     #[error("no {missing} for {host}")]
     NoCredentials { host: String, missing: &'static str },
-    /// HTTP 401: exit 3.
-    #[error("the server refused the credentials (HTTP 401) for {url}")]
-    Unauthorized { url: String },
+    /// HTTP 401: exit 3. `sent`: credentials went with the request.
+    #[error("{} (HTTP 401) for {url}", if *.sent { "the server refused the credentials" } else { "the server asks for credentials, and none were sent" })]
+    Unauthorized { url: String, sent: bool },
     /// HTTP 403: exit 3.
     #[error("access denied (HTTP 403) for {url}")]
     Forbidden { url: String },
@@ -145,9 +145,14 @@ impl Error {
                 "give --mage-id with --token-file PATH (or --token), set MAGE_ID and MAGE_TOKEN, \
                  or add `machine {host} login MAGEID password TOKEN` to ~/.netrc (or $NETRC)"
             )),
-            Error::Unauthorized { .. } => Some(
+            Error::Unauthorized { sent: true, .. } => Some(
                 "check the MAGEID and the download access token (Magento account > My Downloads \
                  Access Token); a regenerated token replaces the old one"
+                    .into(),
+            ),
+            Error::Unauthorized { sent: false, .. } => Some(
+                "give --mage-id with --token-file PATH, set MAGE_ID and MAGE_TOKEN, or add the \
+                 endpoint's host to ~/.netrc (a mirror needs them only if it asks)"
                     .into(),
             ),
             Error::Forbidden { .. } => Some(

@@ -8,6 +8,7 @@
 //! `retry` decides which failures are worth another attempt and how long to
 //! wait before it.
 
+mod proxy;
 mod retry;
 mod tls;
 
@@ -234,9 +235,18 @@ impl Client {
     }
 
     fn transport_failure(&self, url: &Url, e: &reqwest::Error) -> Failure {
-        let text = format!("{}: {}", self.shown(url), describe(e));
+        let mut text = format!("{}: {}", self.shown(url), describe(e));
         if tls::is_tls_failure(e) {
             return Failure::Fatal(Error::Tls(text));
+        }
+        if e.is_connect()
+            && let Some(via) = proxy::for_url(self.options.proxy.as_deref(), url)
+        {
+            text = format!(
+                "{}: cannot get through the proxy {via}: {}",
+                self.shown(url),
+                describe(e)
+            );
         }
         Failure::Transient {
             error: Error::Network(text),
@@ -251,7 +261,13 @@ impl Client {
             return Ok(());
         }
         let shown = self.shown(url);
-        let error = status_error(status, shown);
+        let error = match status_error(status, shown) {
+            Error::Unauthorized { url: shown, .. } => Error::Unauthorized {
+                url: shown,
+                sent: self.auth_for(url).is_some(),
+            },
+            other => other,
+        };
         if is_transient_status(status) {
             Err(Failure::Transient {
                 error,
@@ -338,7 +354,7 @@ impl Client {
 /// The typed error for an HTTP status (401/403 → 3, 404 → 5, others → 1).
 pub fn status_error(status: StatusCode, url: String) -> Error {
     match status {
-        StatusCode::UNAUTHORIZED => Error::Unauthorized { url },
+        StatusCode::UNAUTHORIZED => Error::Unauthorized { url, sent: true },
         StatusCode::FORBIDDEN => Error::Forbidden { url },
         StatusCode::NOT_FOUND | StatusCode::GONE => Error::NotFound { url },
         other => Error::Http {

@@ -393,3 +393,24 @@ fn on_a_terminal_a_missing_token_is_asked_for_without_echo() {
     assert!(screen.contains("Downloads Usage:"));
     assert_eq!(auths(&env), [basic(CE_USER, CE_TOKEN)]);
 }
+
+#[test]
+fn a_401_says_whether_credentials_were_sent() {
+    let env = Env::new();
+    let out = env.anon().args(["list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("none were sent"), "{}", stderr(&out));
+    let out = env
+        .anon()
+        .env("MAGE_ID", CE_USER)
+        .env("MAGE_TOKEN", "wrong-token-1234")
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refused the credentials"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -471,3 +471,28 @@ fn json_escapes_every_control_and_human_output_shows_bidi_controls_escaped() {
     assert!(!table.contains('\u{202e}'), "{table:?}");
     assert!(table.contains(r"rtl\u{202e}gpj.exe"), "{table}");
 }
+
+#[test]
+fn an_error_through_a_dead_proxy_names_the_proxy() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let env = Env::new();
+    let proxy = format!("http://user:pw-secret@127.0.0.1:{port}");
+    for via_env in [false, true] {
+        let mut cmd = env.ee();
+        if via_env {
+            cmd.env("HTTP_PROXY", &proxy);
+        } else {
+            cmd.args(["--proxy", &proxy]);
+        }
+        let out = cmd.args(["--retries", "0", "list"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("proxy http://127.0.0.1:{port}/")),
+            "{err}"
+        );
+        assert!(!err.contains("pw-secret"), "{err}");
+    }
+}
