@@ -6,7 +6,11 @@
 #[derive(Clone, Debug)]
 pub struct Done<'a> {
     pub name: &'a str,
+    /// The file's size (or what is kept of it).
     pub bytes: u64,
+    /// The bytes fetched by this run (a resumed file had the rest): what a
+    /// rate counts.
+    pub fetched: u64,
     pub seconds: f64,
     /// e.g. "md5 OK", "sha256 OK", "unverified", or the error.
     pub result: String,
@@ -38,6 +42,9 @@ pub trait Events: Send + Sync {
     fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str);
     /// Something the user should know that is not about one file.
     fn warn(&self, msg: &str);
+    /// About once a second while files run: lets a log keep its promise of
+    /// a line at least every 30 s, whatever the rate.
+    fn tick(&self) {}
     /// A `-v` line (a request or a response), already free of secrets.
     fn trace(&self, line: &str);
     /// The run's final summary: the numbers, and the line a person reads.
@@ -53,4 +60,7 @@ pub struct Totals {
     pub failed: usize,
     pub bytes: u64,
     pub seconds: f64,
+    /// The bytes fetched by this run, for the rate.
+    #[serde(skip)]
+    pub fetched: u64,
 }

@@ -51,7 +51,7 @@ pub fn download_summary(events: &Arc<dyn Events>, report: &Report) {
             s.failed,
             human_bytes(s.bytes),
             human_secs(s.seconds),
-            human_rate(s.bytes, s.seconds)
+            human_rate(s.fetched, s.seconds)
         ),
     );
 }

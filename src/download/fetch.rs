@@ -36,6 +36,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
         error: None,
         exit: Exit::Ok,
         hint: None,
+        fetched: 0,
     };
     let result = if crate::cancel::is_cancelled() {
         Err(Error::Interrupted)
@@ -70,6 +71,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
             &Done {
                 name: &job.name,
                 bytes: report.bytes,
+                fetched: 0,
                 seconds: report.seconds,
                 result: report.error.clone().unwrap_or_default(),
                 sha256: None,
@@ -108,6 +110,7 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     ctx.reporter.start(id, &job.name, None, 0);
     let fetched = fetch_verified(ctx, id, job, &part).await?;
     report.bytes = fetched.size;
+    report.fetched = fetched.size.saturating_sub(fetched.resumed_from);
     report.md5 = fetched.digests.md5.clone();
     report.sha256 = fetched.digests.sha256.clone();
     place(fetched.file, &part, &final_path).await?;
@@ -132,6 +135,7 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
         &Done {
             name: &job.name,
             bytes: fetched.size,
+            fetched: report.fetched,
             seconds: started.elapsed().as_secs_f64(),
             result,
             sha256: report.sha256.as_deref(),

@@ -120,6 +120,9 @@ pub struct FileReport {
     pub error: Option<String>,
     #[serde(skip)]
     pub exit: Exit,
+    /// The bytes fetched by this run (a resumed file had the rest).
+    #[serde(skip)]
+    pub fetched: u64,
     #[serde(skip)]
     pub hint: Option<String>,
 }
@@ -152,6 +155,7 @@ impl FileReport {
             error: Some(crate::secret::scrub(&error.to_string())),
             exit: error.exit(),
             hint: error.hint(),
+            fetched: 0,
         }
     }
 }
@@ -359,14 +363,23 @@ fn save_cache(ctx: &Ctx) {
 pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Report {
     let started = Instant::now();
     ctx.reporter.plan(jobs.len());
-    let files: Vec<FileReport> = futures_util::stream::iter(jobs.into_iter().enumerate())
+    let runs = futures_util::stream::iter(jobs.into_iter().enumerate())
         .map(|(id, job)| {
             let ctx = ctx.clone();
             async move { fetch::one_file(&ctx, id, job).await }
         })
         .buffered(jobs_at_once.max(1))
-        .collect()
-        .await;
+        .collect::<Vec<FileReport>>();
+    let ticks = async {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            ctx.reporter.tick();
+        }
+    };
+    let files = tokio::select! {
+        files = runs => files,
+        () = ticks => unreachable!("the ticks never end"),
+    };
     save_cache(&ctx);
     let count = |s: Status| files.iter().filter(|f| f.status == s).count();
     let summary = Summary {
@@ -378,6 +391,7 @@ pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Rep
             .filter(|f| f.status == Status::Downloaded)
             .map(|f| f.bytes)
             .sum(),
+        fetched: files.iter().map(|f| f.fetched).sum(),
         seconds: started.elapsed().as_secs_f64(),
     };
     Report {

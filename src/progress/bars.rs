@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -14,6 +15,9 @@ use crate::text::{escape, human_bytes, human_rate, human_secs};
 pub struct Bars {
     multi: MultiProgress,
     total: ProgressBar,
+    /// The total bar shows bytes only once some size is known.
+    total_sized: AtomicBool,
+    styles: Styles,
     files: Mutex<Counts>,
     bars: Mutex<HashMap<usize, ProgressBar>>,
 }
@@ -24,48 +28,92 @@ struct Counts {
     planned: usize,
 }
 
+/// Templates that fit the terminal's width: every line stays on one row,
+/// down to 40 columns (names are cut with an ellipsis).
+struct Styles {
+    file: ProgressStyle,
+    waiting: ProgressStyle,
+    total: ProgressStyle,
+    total_unsized: ProgressStyle,
+}
+
+impl Styles {
+    fn for_width(cols: usize) -> Styles {
+        let name = (cols / 3).clamp(8, 30);
+        // What follows the bar, with the most columns it can take: bytes,
+        // rate and ETA on wide terminals, less on narrow ones. The bar gets
+        // what is left (and one column spare, so no line ever fills a row).
+        let (tail, tail_len, total_tail, total_len) = match cols {
+            100.. => (
+                "{binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+                45,
+                "{binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
+                49,
+            ),
+            70..=99 => (
+                "{binary_bytes}/{binary_total_bytes} {percent:>3}%",
+                28,
+                "{binary_bytes}/{binary_total_bytes} {msg}",
+                35,
+            ),
+            _ => ("{percent:>3}%", 4, "{msg}", 11),
+        };
+        let bar = |len: usize| cols.saturating_sub(name + 4 + len + 1).clamp(3, 25);
+        let style = |t: &str| {
+            ProgressStyle::with_template(t)
+                .expect("valid template")
+                .progress_chars("=> ")
+        };
+        Styles {
+            file: style(&format!(
+                "{{prefix:<{name}!}} [{{bar:{}}}] {tail}",
+                bar(tail_len)
+            )),
+            waiting: style(&format!("{{prefix:<{name}!}} {{spinner}} {{msg}}")),
+            total: style(&format!(
+                "{{prefix:<{name}.bold}} [{{bar:{}}}] {total_tail}",
+                bar(total_len)
+            )),
+            total_unsized: style(&format!("{{prefix:<{name}.bold}} {{msg}}")),
+        }
+    }
+}
+
 impl Bars {
     pub fn new() -> Bars {
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let cols = console::Term::stderr()
+            .size_checked()
+            .map_or(80, |(_, c)| usize::from(c));
+        let styles = Styles::for_width(cols);
         // Hidden until `plan` adds it: drawn on its own it would write past
         // the multi-bar's line accounting.
         let total = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-        total.set_style(
-            ProgressStyle::with_template(
-                "{prefix:<30.bold} [{bar:25}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} {msg}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
+        total.set_style(styles.total_unsized.clone());
         total.set_prefix("total");
         super::set_live(Some(multi.clone()));
         Bars {
             multi,
             total,
+            total_sized: AtomicBool::new(false),
+            styles,
             files: Mutex::new(Counts::default()),
             bars: Mutex::new(HashMap::new()),
         }
-    }
-
-    /// Name first (cut to fit), then the bar, bytes, rate and ETA.
-    fn file_style() -> ProgressStyle {
-        ProgressStyle::with_template(
-            "{prefix:<30!} [{bar:25}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> ")
-    }
-
-    /// Until the first response tells the size: no bar to fill.
-    fn waiting_style() -> ProgressStyle {
-        ProgressStyle::with_template("{prefix:<30!} {spinner} {binary_bytes} {msg}")
-            .expect("valid template")
     }
 
     fn update_total_message(&self) {
         let c = lock(&self.files);
         self.total
             .set_message(format!("{}/{} files", c.done, c.planned));
+    }
+
+    /// Some size is known: the total bar shows bytes from now on.
+    fn total_grows(&self, size: u64) {
+        self.total.inc_length(size);
+        if !self.total_sized.swap(true, Ordering::Relaxed) {
+            self.total.set_style(self.styles.total.clone());
+        }
     }
 }
 
@@ -83,26 +131,30 @@ impl Events for Bars {
     }
 
     fn start(&self, id: usize, name: &str, size: Option<u64>, from: u64) {
-        let bar = if lock(&self.files).planned > 0 {
-            self.multi
-                .insert_before(&self.total, ProgressBar::no_length())
-        } else {
-            self.multi.add(ProgressBar::no_length())
-        };
+        // Styled before it is added: a bar drawn with the default style
+        // first would flash a line of its own.
+        let bar = ProgressBar::with_draw_target(size, ProgressDrawTarget::hidden());
         bar.set_prefix(escape(name));
         match size {
             Some(size) => {
-                bar.set_length(size);
-                bar.set_style(Bars::file_style());
-                self.total.inc_length(size);
+                bar.set_style(self.styles.file.clone());
+                self.total_grows(size);
             }
             None => {
-                bar.set_style(Bars::waiting_style());
+                bar.set_style(self.styles.waiting.clone());
                 bar.set_message("connecting");
-                bar.enable_steady_tick(Duration::from_millis(200));
             }
         }
         bar.set_position(from);
+        bar.reset_eta();
+        let bar = if lock(&self.files).planned > 0 {
+            self.multi.insert_before(&self.total, bar)
+        } else {
+            self.multi.add(bar)
+        };
+        if size.is_none() {
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
         self.total.inc(from);
         lock(&self.bars).insert(id, bar);
     }
@@ -114,8 +166,9 @@ impl Events for Bars {
             bar.disable_steady_tick();
             bar.set_message("");
             bar.set_length(size);
-            bar.set_style(Bars::file_style());
-            self.total.inc_length(size);
+            bar.set_style(self.styles.file.clone());
+            bar.reset_eta();
+            self.total_grows(size);
         }
     }
 
@@ -128,10 +181,13 @@ impl Events for Bars {
 
     fn reset(&self, id: usize, position: u64) {
         if let Some(bar) = lock(&self.bars).get(&id) {
-            let back = bar.position().saturating_sub(position);
+            let was = bar.position();
             bar.set_position(position);
+            // The rate counts the bytes fetched from here on.
+            bar.reset_eta();
+            let total = self.total.position();
             self.total
-                .set_position(self.total.position().saturating_sub(back));
+                .set_position((total + position).saturating_sub(was));
         }
     }
 

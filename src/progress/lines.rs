@@ -51,6 +51,8 @@ enum Event<'a> {
         name: &'a str,
         bytes: u64,
         size: Option<u64>,
+        /// Bytes fetched by this run, for the rate.
+        fetched: u64,
         seconds: f64,
     },
 }
@@ -73,20 +75,22 @@ impl LineState {
         })
     }
 
-    /// A progress line when a new tenth is reached or 30 s have passed.
-    fn progress_due(&mut self) -> Option<Event<'_>> {
+    /// A progress line when a new tenth is reached or 30 s have passed by
+    /// the clock (`now`), whether bytes came or not.
+    fn progress_due(&mut self, now: Instant) -> Option<Event<'_>> {
         let decile = decile(self.position, self.size);
-        let due_time = self.last_line.elapsed() >= EVERY;
+        let due_time = now.duration_since(self.last_line) >= EVERY;
         if !((decile > self.last_decile && decile < 10) || due_time) {
             return None;
         }
         self.last_decile = decile;
-        self.last_line = Instant::now();
+        self.last_line = now;
         Some(Event::Progress {
             name: &self.name,
             bytes: self.position,
             size: self.size,
-            seconds: self.started.elapsed().as_secs_f64(),
+            fetched: self.position.saturating_sub(self.from),
+            seconds: now.duration_since(self.started).as_secs_f64(),
         })
     }
 }
@@ -142,6 +146,7 @@ impl Lines {
                 name,
                 bytes,
                 size,
+                fetched,
                 seconds,
             } => self.emit(
                 || {
@@ -149,11 +154,8 @@ impl Lines {
                         .filter(|n| *n > 0)
                         .map(|n| format!("{}% ", bytes * 100 / n))
                         .unwrap_or_default();
-                    format!(
-                        "progress {name} {pct}{} {}",
-                        human_bytes(bytes),
-                        human_rate(bytes, seconds)
-                    )
+                    let rate = human_rate(fetched, seconds);
+                    format!("progress {name} {pct}{} {rate}", human_bytes(bytes))
                 },
                 "progress",
                 json!({ "name": name, "bytes": bytes, "size": size, "seconds": seconds }),
@@ -197,8 +199,18 @@ impl Events for Lines {
             self.emit_event(e);
         }
         s.position += delta;
-        if let Some(e) = s.progress_due() {
+        if let Some(e) = s.progress_due(Instant::now()) {
             self.emit_event(e);
+        }
+    }
+
+    fn tick(&self) {
+        let now = Instant::now();
+        let mut map = lock(&self.state);
+        for s in map.values_mut().filter(|s| s.announced) {
+            if let Some(e) = s.progress_due(now) {
+                self.emit_event(e);
+            }
         }
     }
 
@@ -241,13 +253,13 @@ impl Events for Lines {
                     "{verb} {name} {} in {} ({}) {}{sha}",
                     human_bytes(d.bytes),
                     human_secs(d.seconds),
-                    human_rate(d.bytes, d.seconds),
+                    human_rate(d.fetched, d.seconds),
                     d.result
                 )
             },
             event,
             json!({
-                "name": name, "bytes": d.bytes, "seconds": d.seconds,
+                "name": name, "bytes": d.bytes, "fetched": d.fetched, "seconds": d.seconds,
                 "result": d.result, "sha256": d.sha256,
             }),
         );
@@ -294,5 +306,50 @@ impl Events for Lines {
 
     fn summary(&self, totals: &Totals, line: &str) {
         self.emit(|| line.to_string(), "summary", json!(totals));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(size: u64, from: u64, at: Instant) -> LineState {
+        LineState {
+            name: "f".into(),
+            announced: true,
+            from,
+            size: Some(size),
+            position: from,
+            started: at,
+            last_line: at,
+            last_decile: decile(from, Some(size)),
+        }
+    }
+
+    #[test]
+    fn a_line_comes_every_30_seconds_by_the_clock_even_without_bytes() {
+        let t0 = Instant::now();
+        let mut s = state(1000, 0, t0);
+        assert!(s.progress_due(t0 + Duration::from_secs(29)).is_none());
+        assert!(s.progress_due(t0 + Duration::from_secs(31)).is_some());
+        assert!(
+            s.progress_due(t0 + Duration::from_secs(40)).is_none(),
+            "the next in 30 s"
+        );
+        assert!(s.progress_due(t0 + Duration::from_secs(62)).is_some());
+    }
+
+    #[test]
+    fn a_tenth_reached_gives_a_line_and_the_rate_counts_this_runs_bytes() {
+        let t0 = Instant::now();
+        let mut s = state(1000, 500, t0);
+        s.position = 650;
+        match s.progress_due(t0 + Duration::from_secs(1)) {
+            Some(Event::Progress { bytes, fetched, .. }) => {
+                assert_eq!(bytes, 650);
+                assert_eq!(fetched, 150, "500 bytes were on disk from an earlier run");
+            }
+            _ => panic!("a new tenth gives a line"),
+        }
     }
 }
