@@ -149,7 +149,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__download)
-            opts="-i -o -j -s -v -q -h --type --edition --version --latest --input-file --output-dir --extract --jobs --segments --wait --json --dry-run --max-size --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --retries --timeout --connect-timeout --verbose --quiet --progress --color --help"
+            opts="-i -o -j -s -v -q -h --type --edition --version --latest --input-file --output-dir --extract --jobs --segments --wait --json --dry-run --max-size --limit-rate --sha256 --md5 --checksums --require-checksum --no-verify --force --no-resume --mage-id --token-file --token --endpoint --cacert --insecure --proxy --retries --timeout --connect-timeout --verbose --quiet --progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +204,10 @@ _magedl() {
                     return 0
                     ;;
                 --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -527,7 +531,7 @@ _magedl() {
             return 0
             ;;
         magedl__subcmd__sync)
-            opts="-i -j -s -v -q -h --type --edition --version --latest --input-file --prune --mirror --rehash --metrics --jobs --segments --wait --json --dry-run --max-size --mage-id --token-file --token --endpoint --cacert --insecure --proxy --retries --timeout --connect-timeout --verbose --quiet --progress --color --help"
+            opts="-i -j -s -v -q -h --type --edition --version --latest --input-file --prune --mirror --rehash --metrics --jobs --segments --wait --json --dry-run --max-size --limit-rate --mage-id --token-file --token --endpoint --cacert --insecure --proxy --retries --timeout --connect-timeout --verbose --quiet --progress --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -574,6 +578,10 @@ _magedl() {
                     return 0
                     ;;
                 --max-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

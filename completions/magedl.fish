@@ -131,6 +131,7 @@ complete -c magedl -n "__fish_magedl_using_subcommand download" -l extract -d 'A
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s j -l jobs -d 'Files at once' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -s s -l segments -d 'Connections per file (default: automatic; 1 turns segmenting off)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l max-size -d 'Refuse a file announced or streaming past SIZE (K, M, G suffixes)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand download" -l limit-rate -d 'Limit the whole run\'s download rate to RATE bytes per second (K, M, G suffixes), across all connections and files' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l sha256 -d 'Expected SHA-256 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l md5 -d 'Expected MD5 (single file)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand download" -l checksums -d 'Expected checksums (sha256sum or md5sum output; - = stdin), instead of the catalog' -r -F
@@ -197,6 +198,7 @@ complete -c magedl -n "__fish_magedl_using_subcommand sync" -l metrics -d 'Write
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s j -l jobs -d 'Files at once' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -s s -l segments -d 'Connections per file (default: automatic; 1 turns segmenting off)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l max-size -d 'Refuse a file announced or streaming past SIZE (K, M, G suffixes)' -r
+complete -c magedl -n "__fish_magedl_using_subcommand sync" -l limit-rate -d 'Limit the whole run\'s download rate to RATE bytes per second (K, M, G suffixes), across all connections and files' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l mage-id -d 'Your MAGEID (else MAGE_ID, netrc, or a prompt)' -r
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l token-file -d 'Read the download token from a file (`-` reads standard input; first line)' -r -F
 complete -c magedl -n "__fish_magedl_using_subcommand sync" -l token -d 'The download token (visible to other users in the process list: prefer --token-file)' -r

@@ -252,6 +252,9 @@ pub struct TransferArgs {
     /// Refuse a file announced or streaming past SIZE (K, M, G suffixes)
     #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
     pub max_size: u64,
+    /// Limit the whole run's download rate to RATE bytes per second (K, M, G suffixes), across all connections and files
+    #[arg(long, value_name = "RATE", value_parser = parse_size)]
+    pub limit_rate: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         force: args.force,
         verify,
         max_size: args.transfer.max_size,
+        limit: args.transfer.limit_rate.map(download::RateLimit::new),
         cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
         rehash: false,
         require_checksum: args.require_checksum,
@@ -76,7 +77,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         report::print_json(&report)?;
     }
     if !cfg.quiet {
-        report::download_summary(&events, &report);
+        report::download_summary(&events, &report, args.transfer.limit_rate);
     }
     Ok(report.exit())
 }

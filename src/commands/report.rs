@@ -35,8 +35,15 @@ pub fn print_json(report: &Report) -> Result<()> {
     print_out(crate::text::json_pretty(report).as_bytes())
 }
 
+/// `; limited to 1.00 MiB/s`, when `--limit-rate` was given.
+fn limited(limit: Option<u64>) -> String {
+    limit
+        .map(|r| format!("; limited to {}/s", human_bytes(r)))
+        .unwrap_or_default()
+}
+
 /// `download`'s summary line.
-pub fn download_summary(events: &Arc<dyn Events>, report: &Report) {
+pub fn download_summary(events: &Arc<dyn Events>, report: &Report, limit: Option<u64>) {
     let s = &report.summary;
     let unverified = match report.unverified() {
         0 => String::new(),
@@ -45,29 +52,31 @@ pub fn download_summary(events: &Arc<dyn Events>, report: &Report) {
     events.summary(
         s,
         &format!(
-            "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({})",
+            "magedl: {} downloaded, {} skipped, {} failed{unverified}; {} in {} ({}){}",
             s.downloaded,
             s.skipped,
             s.failed,
             human_bytes(s.bytes),
             human_secs(s.seconds),
-            human_rate(s.fetched, s.seconds)
+            human_rate(s.fetched, s.seconds),
+            limited(limit)
         ),
     );
 }
 
 /// `sync`'s summary line.
-pub fn sync_summary(events: &Arc<dyn Events>, report: &Report) {
+pub fn sync_summary(events: &Arc<dyn Events>, report: &Report, limit: Option<u64>) {
     let s = &report.summary;
     events.summary(
         s,
         &format!(
-            "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s",
+            "magedl: sync: {} downloaded, {} already up to date, {} failed; {} in {:.1}s{}",
             s.downloaded,
             s.skipped,
             s.failed,
             human_bytes(s.bytes),
-            s.seconds
+            s.seconds,
+            limited(limit)
         ),
     );
 }

@@ -89,6 +89,7 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         force: false,
         verify: true,
         max_size: args.transfer.max_size,
+        limit: args.transfer.limit_rate.map(download::RateLimit::new),
         cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
         rehash: args.rehash,
         require_checksum: false,
@@ -162,7 +163,7 @@ fn finish(cfg: &Config, args: &SyncArgs, events: &Arc<dyn Events>, report: &Repo
         report::print_json(report)?;
     }
     if !cfg.quiet {
-        report::sync_summary(events, report);
+        report::sync_summary(events, report, args.transfer.limit_rate);
     }
     Ok(())
 }

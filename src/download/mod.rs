@@ -7,6 +7,7 @@ mod fetch;
 mod files;
 mod lock;
 mod plan;
+mod rate;
 mod record;
 mod response;
 mod segment;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub use files::{ensure_real_dirs, safe_relative_path, write_atomic};
 pub use lock::lock_dir;
+pub use rate::RateLimit;
 pub use statedir::StateDir;
 
 use crate::catalog::{Catalog, Filter, Release};
@@ -54,6 +56,8 @@ pub struct Ctx {
     pub rehash: bool,
     /// `--extract DIR`: unpack each verified archive there.
     pub extract: Option<PathBuf>,
+    /// `--limit-rate`: the run's download rate, across all connections.
+    pub limit: Option<RateLimit>,
     pub reporter: Arc<dyn Events>,
 }
 

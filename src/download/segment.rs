@@ -12,6 +12,7 @@ use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, IF_RANGE, RANGE};
 use reqwest::{Method, Response, StatusCode};
 
 use super::plan::Span;
+use super::rate::RateLimit;
 use super::response::{self, Validators};
 use super::transfer::Shared;
 use crate::cancel::{is_cancelled, receiver as cancelled};
@@ -193,16 +194,24 @@ impl Shared {
     ) -> Result<(), Attempt> {
         response::check_encoding(resp.headers(), &self.name, self.checksum_known)
             .map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
-        pump(resp, &self.file, span.start, Some(span.end), whole, |n| {
-            self.record(idx, n)
-        })
+        let limit = self.ctx.limit.as_ref();
+        pump(
+            resp,
+            &self.file,
+            span.start,
+            Some(span.end),
+            whole,
+            limit,
+            |n| self.record(idx, n),
+        )
         .await
         .map(|_| ())
     }
 }
 
-/// The body loop: writes `resp`'s body at `start` onwards in blocks, never
-/// past `end` when known, calling `wrote(n)` after each write. Returns the
+/// The body loop, the one place a file's bytes arrive: writes `resp`'s
+/// body at `start` onwards in blocks, never past `end` when known, at the
+/// pace `limit` allows, calling `wrote(n)` after each write. Returns the
 /// position reached. Ctrl-C flushes what has arrived and stops.
 pub async fn pump(
     resp: Response,
@@ -210,6 +219,7 @@ pub async fn pump(
     start: u64,
     end: Option<u64>,
     whole: bool,
+    limit: Option<&RateLimit>,
     wrote: impl FnMut(u64) -> Result<(), Error>,
 ) -> Result<u64, Attempt> {
     let mut sink = Sink {
@@ -230,6 +240,16 @@ pub async fn pump(
             }
             next = stream.next() => next,
         };
+        if let (Some(limit), Some(Ok(chunk))) = (limit, &next) {
+            tokio::select! {
+                biased;
+                _ = cancel.wait_for(|c| *c) => {
+                    sink.flush()?;
+                    return Err(Attempt::Fatal(Error::Interrupted));
+                }
+                () = limit.take(chunk.len()) => {}
+            }
+        }
         match next {
             Some(Ok(chunk)) => {
                 progressed = true;

@@ -268,7 +268,7 @@ async fn stream_unknown_length(
     let mark = Watermark::new();
     let hashers = spawn_hashers(&file, &mark, t.want_md5)?;
     let mut pos = 0;
-    let pumped = pump(resp, &file, 0, None, true, |n| {
+    let pumped = pump(resp, &file, 0, None, true, ctx.limit.as_ref(), |n| {
         pos += n;
         if pos > ctx.max_size {
             return Err(too_big("streaming past", pos, ctx.max_size));

@@ -449,3 +449,35 @@ fn a_gzip_label_on_raw_bytes_is_judged_by_the_checksum_or_the_name() {
     assert!(stderr(&out).contains("AddEncoding"), "{}", stderr(&out));
     assert!(!env.work().join("raw.zip").exists());
 }
+
+#[test]
+fn limit_rate_holds_the_whole_runs_rate_across_files_and_connections() {
+    let env = env_with(vec![big("r1.bin", 2 * MIB, 91), big("r2.bin", 2 * MIB, 92)]);
+    // 4 MiB at 2 MiB/s take two seconds, less the bucket's quarter second;
+    // a limit per file or per connection would let both files through in
+    // one second. (On loopback, unlimited, this takes milliseconds.)
+    let started = std::time::Instant::now();
+    let out = env.download(&[
+        "--limit-rate",
+        "2M",
+        "-j",
+        "2",
+        "-s",
+        "2",
+        "r1.bin",
+        "r2.bin",
+    ]);
+    let took = started.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        took >= std::time::Duration::from_millis(1600),
+        "took {took:?}"
+    );
+    assert!(
+        stderr(&out).contains("limited to 2.00 MiB/s"),
+        "{}",
+        stderr(&out)
+    );
+    env.assert_identical("r1.bin");
+    env.assert_identical("r2.bin");
+}
