@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::report::{FileLine, Shape};
 use super::{client, load_catalog, print_out, report};
 use crate::catalog::Catalog;
 use crate::cli::DownloadArgs;
@@ -16,7 +17,7 @@ use crate::error::{Error, Exit, Result};
 use crate::events::Events;
 use crate::progress;
 use crate::text::{escape, json_pretty};
-use crate::verify::{self, Verified};
+use crate::verify;
 
 pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
     if args.output_dir == Path::new("-") {
@@ -106,19 +107,6 @@ async fn catalog_for(
 /// fetched, `skipped` for what is present and verified, `failed` for an
 /// unsafe name.
 #[derive(Serialize)]
-struct PlannedFile<'a> {
-    name: &'a str,
-    path: &'a str,
-    bytes: u64,
-    status: &'static str,
-    verified: Verified,
-    md5: Option<&'a str>,
-    sha256: Option<&'a str>,
-    seconds: f64,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
 struct PlannedSummary {
     planned: usize,
     skipped: usize,
@@ -127,21 +115,15 @@ struct PlannedSummary {
     seconds: f64,
 }
 
-#[derive(Serialize)]
-struct PlannedReport<'a> {
-    files: Vec<PlannedFile<'a>>,
-    summary: PlannedSummary,
-}
-
 /// Prints the plan: what would be fetched, and what is present and verified
 /// (so skipped). Shared with sync.
 pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
     let out = if json {
-        let files: Vec<PlannedFile<'_>> = plan
+        let files: Vec<FileLine<'_>> = plan
             .iter()
-            .map(|p| PlannedFile {
+            .map(|p| FileLine {
                 name: &p.job.name,
-                path: &p.path,
+                path: p.path.clone(),
                 bytes: 0,
                 status: match p.action {
                     Action::Fetch => "planned",
@@ -156,7 +138,7 @@ pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
             })
             .collect();
         let count = |a: Action| plan.iter().filter(|p| p.action == a).count();
-        json_pretty(&PlannedReport {
+        json_pretty(&Shape {
             files,
             summary: PlannedSummary {
                 planned: count(Action::Fetch),

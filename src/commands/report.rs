@@ -10,6 +10,28 @@ use crate::events::Events;
 use crate::progress;
 use crate::text::{escape, human_bytes, human_rate, human_secs};
 
+/// A line of the report shape for what is not a download (a dry run's
+/// plan, a verify): the keys of the `--json` report, its own statuses.
+#[derive(serde::Serialize)]
+pub struct FileLine<'a> {
+    pub name: &'a str,
+    pub path: String,
+    pub bytes: u64,
+    pub status: &'static str,
+    pub verified: crate::verify::Verified,
+    pub md5: Option<&'a str>,
+    pub sha256: Option<&'a str>,
+    pub seconds: f64,
+    pub error: Option<String>,
+}
+
+/// The report shape: the files, then the summary.
+#[derive(serde::Serialize)]
+pub struct Shape<'a, S: serde::Serialize> {
+    pub files: Vec<FileLine<'a>>,
+    pub summary: S,
+}
+
 /// One `error:` line per failed file, then each distinct hint once.
 pub fn print_failures(report: &Report) {
     let mut hints: Vec<&str> = Vec::new();

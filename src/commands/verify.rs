@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::report::{FileLine, Shape};
 use super::{client, load_catalog, print_out};
 use crate::cli::VerifyArgs;
 use crate::config::{self, Config};
@@ -184,26 +185,7 @@ impl Counts {
     }
 }
 
-#[derive(Serialize)]
-struct FileJson<'a> {
-    name: String,
-    path: String,
-    bytes: u64,
-    status: &'a str,
-    verified: Verified,
-    md5: Option<&'a str>,
-    sha256: Option<&'a str>,
-    seconds: f64,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ReportJson<'a> {
-    files: Vec<FileJson<'a>>,
-    summary: &'a Counts,
-}
-
-fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> ReportJson<'a> {
+fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> Shape<'a, &'a Counts> {
     let files = verdicts
         .iter()
         .map(|v| {
@@ -215,11 +197,11 @@ fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> ReportJson<'a
                 Outcome::Unreadable(why) => ("failed", Some(format!("cannot read: {why}"))),
                 Outcome::Unknown => ("failed", Some("no known checksum".to_string())),
             };
-            FileJson {
+            FileLine {
                 name: v
                     .path
                     .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
+                    .and_then(|n| n.to_str())
                     .unwrap_or_default(),
                 path: v.path.display().to_string(),
                 bytes: v.bytes,
@@ -236,7 +218,7 @@ fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> ReportJson<'a
             }
         })
         .collect();
-    ReportJson {
+    Shape {
         files,
         summary: counts,
     }

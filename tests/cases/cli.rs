@@ -329,28 +329,15 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     w.finish().unwrap().into_inner()
 }
 
-fn tar_gz_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    let mut tar = tar::Builder::new(gz);
-    for (name, body) in entries {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(body.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        tar.append_data(&mut h, name, *body).unwrap();
-    }
-    tar.into_inner().unwrap().finish().unwrap()
-}
-
 #[test]
 fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
-    let mut unpublished = FileSpec::bytes("raw.tar.gz", tar_gz_of(&[("raw/x", b"x")]));
+    let mut unpublished = FileSpec::bytes("raw.tar.gz", tar_gz(&[("raw/x", b"x")]));
     unpublished.md5 = Md5::Empty;
     let env = Env::with(Config {
         extra_files: vec![
             FileSpec::bytes(
                 "site.tar.gz",
-                tar_gz_of(&[("magento/app/a.php", b"<?php"), ("magento/b.txt", b"b")]),
+                tar_gz(&[("magento/app/a.php", b"<?php"), ("magento/b.txt", b"b")]),
             ),
             FileSpec::bytes("sample.zip", zip_of(&[("media/c.jpg", b"jpeg")])),
             FileSpec::bytes(

@@ -7,9 +7,9 @@ use super::common::*;
 
 const MIB: u64 = 1 << 20;
 
-/// Runs magedl under script(1) on a terminal of `rows` x `cols` and returns
-/// the screen as the terminal shows it at the end, one string per row.
-fn screen_after(env: &Env, args: &str, rows: u16, cols: u16) -> Vec<String> {
+/// Runs magedl under script(1) on a terminal of `rows` x `cols` and
+/// returns what it wrote to the terminal.
+fn on_a_terminal(env: &Env, args: &str, rows: u16, cols: u16) -> Vec<u8> {
     let line = format!(
         "stty rows {rows} cols {cols}; exec '{}' {args}",
         bin().display()
@@ -26,8 +26,13 @@ fn screen_after(env: &Env, args: &str, rows: u16, cols: u16) -> Vec<String> {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    out.stdout
+}
+
+/// The screen as the terminal shows it at the end, one string per row.
+fn screen_after(env: &Env, args: &str, rows: u16, cols: u16) -> Vec<String> {
     let mut term = vt100::Parser::new(rows, cols, 0);
-    term.process(&out.stdout);
+    term.process(&on_a_terminal(env, args, rows, cols));
     term.screen().rows(0, cols).collect()
 }
 
@@ -64,27 +69,12 @@ fn verbose_traces_survive_live_bars() {
     env.assert_identical("t.bin");
 }
 
-/// Runs magedl under script(1) and returns every screen state seen while it
-/// drew, by replaying its output in small steps.
+/// Every screen state seen while magedl drew, by replaying its output in
+/// small steps.
 fn screens_during(env: &Env, args: &str, rows: u16, cols: u16) -> Vec<vt100::Screen> {
-    let line = format!(
-        "stty rows {rows} cols {cols}; exec '{}' {args}",
-        bin().display()
-    );
-    let out = env
-        .ee_program("script")
-        .args(["-qec", &line, "/dev/null"])
-        .env("TERM", "xterm-256color")
-        .stdin(Stdio::piped())
-        .output()
-        .expect("script(1) from util-linux");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let written = on_a_terminal(env, args, rows, cols);
     let mut term = vt100::Parser::new(rows, cols, 0);
-    out.stdout
+    written
         .chunks(64)
         .map(|chunk| {
             term.process(chunk);

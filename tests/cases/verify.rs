@@ -259,19 +259,6 @@ fn quiet_status_json_and_require_checksum() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
 }
 
-fn tar_gz(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    for (name, body) in entries {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(body.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        tar.append_data(&mut h, name, *body).unwrap();
-    }
-    tar.into_inner().unwrap().finish().unwrap()
-}
-
 #[test]
 fn deep_catches_a_damaged_archive_whose_published_checksum_matches() {
     let body: Vec<u8> = (0..200_000u32).map(|i| (i * 31 % 251) as u8).collect();
