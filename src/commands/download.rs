@@ -12,7 +12,7 @@ use crate::catalog::Catalog;
 use crate::cli::DownloadArgs;
 use crate::client::Client;
 use crate::config::{self, Config};
-use crate::download::{self, Action, Ctx, Planned, StateDir};
+use crate::download::{self, Action, Ctx, Job, Planned, Settings, StateDir};
 use crate::error::{Error, Exit, Result};
 use crate::events::Events;
 use crate::progress;
@@ -27,15 +27,49 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
                 .into(),
         ));
     }
+    let events = progress::reporter(cfg.progress);
+    let client = client(cfg, &events)?;
+    let jobs = jobs(&client, &events, &args).await?;
+    if args.transfer.dry_run {
+        let state = StateDir::new(&args.output_dir);
+        let plan = download::plan_actions(&jobs, &args.output_dir, &state, !args.force);
+        print_plan(&plan, args.transfer.json)?;
+        return Ok(Exit::Ok);
+    }
+    let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
+    let settings = Settings {
+        segments: args.transfer.segments,
+        resume: !args.no_resume,
+        force: args.force,
+        verify: !args.no_verify,
+        require_checksum: args.require_checksum,
+        max_size: args.transfer.max_size,
+        limit_rate: args.transfer.limit_rate,
+        rehash: false,
+        extract: args.extract.clone(),
+    };
+    let dir = args.output_dir.clone();
+    let ctx = Ctx::open(client, &args.output_dir, dir, settings, events.clone());
+    let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
+    report::print_failures(&report);
+    if args.transfer.json {
+        report::print_json(&report)?;
+    }
+    if !cfg.quiet {
+        report::download_summary(&events, &report, args.transfer.limit_rate);
+    }
+    Ok(report.exit())
+}
+
+/// The files the names (also from `-i`), filters and checksums ask for.
+async fn jobs(client: &Client, events: &Arc<dyn Events>, args: &DownloadArgs) -> Result<Vec<Job>> {
     let mut filter_args = args.filter.clone();
     filter_args
         .names
         .extend(config::input_names(args.input.input_file.as_deref())?);
     let filter = config::filter(&filter_args)?;
     let checksums = config::checksums(&args.checksums)?;
-    let events = progress::reporter(cfg.progress);
-    let client = client(cfg, &events)?;
-    let catalog = catalog_for(&client, &events, &filter).await?;
+    let catalog = catalog_for(client, events, &filter).await?;
     let mut jobs =
         download::plan_jobs(catalog.as_ref(), &filter).map_err(|e| match (&e, &catalog) {
             (Error::NothingMatched(_), Some(c)) => super::nothing_matched(c, &filter),
@@ -46,41 +80,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         None => None,
     };
     download::apply_checksums(&mut jobs, checksums.single.as_ref(), sums.as_ref())?;
-    let verify = !args.no_verify;
-    let state = StateDir::new(&args.output_dir);
-    if args.transfer.dry_run {
-        let plan = download::plan_actions(&jobs, &args.output_dir, &state, !args.force);
-        print_plan(&plan, args.transfer.json)?;
-        return Ok(Exit::Ok);
-    }
-    let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
-    state.clean();
-    let cache_path = state.cache_path();
-    let ctx = Arc::new(Ctx {
-        client,
-        dir: args.output_dir.clone(),
-        state,
-        segments: args.transfer.segments,
-        resume: !args.no_resume,
-        force: args.force,
-        verify,
-        max_size: args.transfer.max_size,
-        limit: args.transfer.limit_rate.map(download::RateLimit::new),
-        cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
-        rehash: false,
-        require_checksum: args.require_checksum,
-        extract: args.extract.clone(),
-        reporter: events.clone(),
-    });
-    let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
-    report::print_failures(&report);
-    if args.transfer.json {
-        report::print_json(&report)?;
-    }
-    if !cfg.quiet {
-        report::download_summary(&events, &report, args.transfer.limit_rate);
-    }
-    Ok(report.exit())
+    Ok(jobs)
 }
 
 /// The catalog, unless every name is exact and no filter needs it and the

@@ -8,7 +8,7 @@ use super::download::print_plan;
 use super::{client, load_catalog, print_out, report};
 use crate::cli::SyncArgs;
 use crate::config::{self, Config};
-use crate::download::{self, Ctx, FileReport, Job, Report, StateDir};
+use crate::download::{self, Ctx, FileReport, Job, Report, Settings, StateDir};
 use crate::error::{Exit, Result};
 use crate::events::Events;
 use crate::progress;
@@ -58,16 +58,7 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         mirror: args.mirror,
     };
     let previous = layout.previous_sums();
-    let (reserved, jobs): (Vec<_>, Vec<_>) = layout
-        .jobs(&selected, &previous)
-        .into_iter()
-        .partition(|j| layout.is_reserved(&j.name));
-    for job in &reserved {
-        events.warn(&format!(
-            "skipping the catalog entry `{}`: sync writes a file of that name itself",
-            escape(&job.name)
-        ));
-    }
+    let (reserved, jobs) = split_reserved(&events, &layout, layout.jobs(&selected, &previous));
     if args.transfer.dry_run {
         let state = StateDir::new(&layout.dir);
         let plan = download::plan_actions(&jobs, &layout.files_dir(), &state, true);
@@ -77,25 +68,22 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         return Ok(Exit::Ok);
     }
     let _lock = download::lock_dir(&args.dir, args.transfer.wait, &*events).await?;
-    let state = StateDir::new(&args.dir);
-    state.clean();
-    let cache_path = state.cache_path();
-    let ctx = Arc::new(Ctx {
-        client: client.clone(),
-        dir: layout.files_dir(),
-        state,
+    let settings = Settings {
         segments: args.transfer.segments,
         resume: true,
-        force: false,
         verify: true,
         max_size: args.transfer.max_size,
-        limit: args.transfer.limit_rate.map(download::RateLimit::new),
-        cache: std::sync::Mutex::new(crate::verify::Cache::load(&cache_path)),
+        limit_rate: args.transfer.limit_rate,
         rehash: args.rehash,
-        require_checksum: false,
-        extract: None,
-        reporter: events.clone(),
-    });
+        ..Settings::default()
+    };
+    let ctx = Ctx::open(
+        client.clone(),
+        &args.dir,
+        layout.files_dir(),
+        settings,
+        events.clone(),
+    );
     let mut report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
     for job in &reserved {
         report.push(sync::reserved_report(&layout, job));
@@ -115,6 +103,24 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
     finish(cfg, args, &events, &report)?;
     *out = Some(report);
     outcome
+}
+
+/// Catalog entries named like sync's own files are set apart, with a
+/// warning each.
+fn split_reserved(
+    events: &Arc<dyn Events>,
+    layout: &Layout,
+    jobs: Vec<Job>,
+) -> (Vec<Job>, Vec<Job>) {
+    let (reserved, jobs): (Vec<_>, Vec<_>) =
+        jobs.into_iter().partition(|j| layout.is_reserved(&j.name));
+    for job in &reserved {
+        events.warn(&format!(
+            "skipping the catalog entry `{}`: sync writes a file of that name itself",
+            escape(&job.name)
+        ));
+    }
+    (reserved, jobs)
 }
 
 /// The plan's lines for files that left the catalog.

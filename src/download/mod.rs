@@ -61,6 +61,53 @@ pub struct Ctx {
     pub reporter: Arc<dyn Events>,
 }
 
+/// How a run fetches, as the handler decided from its options.
+#[derive(Default)]
+pub struct Settings {
+    pub segments: Option<u32>,
+    pub resume: bool,
+    pub force: bool,
+    pub verify: bool,
+    pub require_checksum: bool,
+    pub max_size: u64,
+    pub limit_rate: Option<u64>,
+    pub rehash: bool,
+    pub extract: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// The context of a run writing into `dir`, under the directory `root`
+    /// it has locked: the root's leftovers are cleaned and its verification
+    /// cache is loaded.
+    pub fn open(
+        client: Client,
+        root: &Path,
+        dir: PathBuf,
+        s: Settings,
+        reporter: Arc<dyn Events>,
+    ) -> Arc<Ctx> {
+        let state = StateDir::new(root);
+        state.clean();
+        let cache = std::sync::Mutex::new(Cache::load(&state.cache_path()));
+        Arc::new(Ctx {
+            client,
+            dir,
+            state,
+            segments: s.segments,
+            resume: s.resume,
+            force: s.force,
+            verify: s.verify,
+            require_checksum: s.require_checksum,
+            max_size: s.max_size,
+            cache,
+            rehash: s.rehash,
+            extract: s.extract,
+            limit: s.limit_rate.map(RateLimit::new),
+            reporter,
+        })
+    }
+}
+
 /// One file to bring to disk.
 #[derive(Clone, Debug)]
 pub struct Job {
