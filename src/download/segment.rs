@@ -7,6 +7,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, IF_RANGE, RANGE};
 use reqwest::{Method, Response, StatusCode};
@@ -192,24 +193,29 @@ impl Shared {
     ) -> Result<(), Attempt> {
         response::check_encoding(resp.headers(), &self.name, self.checksum_known)
             .map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
-        pump(resp, &self.file, span.start, Some(span.end), whole, |n| {
-            self.record(idx, n)
-        })
+        pump(
+            resp,
+            &self.file,
+            span.start,
+            Some(span.end),
+            whole,
+            |pos, data| self.record(idx, pos, data),
+        )
         .await
         .map(|_| ())
     }
 }
 
 /// The body loop: writes `resp`'s body at `start` onwards in blocks, never
-/// past `end` when known, calling `wrote(n)` after each write. Returns the
-/// position reached. Ctrl-C flushes what has arrived and stops.
+/// past `end` when known, calling `wrote(pos, block)` after each write.
+/// Returns the position reached. Ctrl-C flushes what has arrived and stops.
 pub async fn pump(
     resp: Response,
     file: &File,
     start: u64,
     end: Option<u64>,
     whole: bool,
-    wrote: impl FnMut(u64) -> Result<(), Error>,
+    wrote: impl FnMut(u64, &Bytes) -> Result<(), Error>,
 ) -> Result<u64, Attempt> {
     let mut sink = Sink {
         file,
@@ -236,7 +242,7 @@ pub async fn pump(
                 if let Some(end) = end
                     && chunk.len() as u64 > end - held
                 {
-                    sink.push(&chunk[..(end - held) as usize])?;
+                    sink.push(chunk.slice(..(end - held) as usize))?;
                     sink.flush()?;
                     if whole {
                         return Ok(sink.pos);
@@ -245,7 +251,7 @@ pub async fn pump(
                         "the server sent more bytes than the range holds".into(),
                     ));
                 }
-                sink.push(&chunk)?;
+                sink.push(chunk)?;
                 if end == Some(sink.pos + sink.buf.len() as u64) && !whole {
                     break;
                 }
@@ -286,37 +292,36 @@ struct Sink<'a, W> {
     wrote: W,
 }
 
-impl<W: FnMut(u64) -> Result<(), Error>> Sink<'_, W> {
-    fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
+impl<W: FnMut(u64, &Bytes) -> Result<(), Error>> Sink<'_, W> {
+    fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
         if self.buf.is_empty() && chunk.len() >= WRITE_BLOCK {
             // A large chunk goes to disk as it came: no copy.
             return self.write(chunk);
         }
-        self.buf.extend_from_slice(chunk);
+        self.buf.extend_from_slice(&chunk);
         if self.buf.len() >= WRITE_BLOCK {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Writes the gathered block; it then goes on, shared, to the digests.
     fn flush(&mut self) -> Result<(), Error> {
-        let buf = std::mem::take(&mut self.buf);
-        self.write(&buf)?;
-        self.buf = buf;
-        self.buf.clear();
-        Ok(())
+        let block = std::mem::replace(&mut self.buf, Vec::with_capacity(WRITE_BLOCK));
+        self.write(Bytes::from(block))
     }
 
     /// A positioned write of one block lands in the page cache in tens of
     /// microseconds; doing it inline avoids a thread hand-off per block.
-    fn write(&mut self, data: &[u8]) -> Result<(), Error> {
+    fn write(&mut self, data: Bytes) -> Result<(), Error> {
         if data.is_empty() {
             return Ok(());
         }
         self.file
-            .write_all_at(data, self.pos)
+            .write_all_at(&data, self.pos)
             .map_err(|e| Error::io("cannot write the partial file", e))?;
+        let at = self.pos;
         self.pos += data.len() as u64;
-        (self.wrote)(data.len() as u64)
+        (self.wrote)(at, &data)
     }
 }

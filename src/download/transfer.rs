@@ -7,6 +7,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
@@ -19,7 +20,7 @@ use super::segment::{Attempt, file_headers, pump};
 use super::state::{self, State};
 use crate::error::{Error, Result};
 use crate::text::{escape, human_bytes};
-use crate::verify::{Algo, Digests, FollowHasher, Watermark};
+use crate::verify::{Digester, Digests};
 
 /// Whole-file restarts (changed remote, refused ranges) at least allowed.
 const MIN_RESTARTS: u32 = 3;
@@ -39,7 +40,7 @@ pub struct Shared {
     pub url: Url,
     pub file: File,
     pub recorder: Recorder,
-    mark: Arc<Watermark>,
+    digester: Digester,
     /// The catalog name, and whether a checksum will judge the bytes.
     pub name: String,
     pub checksum_known: bool,
@@ -172,7 +173,7 @@ async fn fresh_transfer(
     );
     let shared = Shared::new(ctx, t, file, st, ranges)?;
     shared.recorder.save_now().await?;
-    run_segments(shared, Some(resp), 0, t.want_md5).await
+    run_segments(shared, Some(resp), 0).await
 }
 
 /// Continues a partial file: the first missing range is asked for with
@@ -196,7 +197,7 @@ async fn resume_transfer(
         ),
     );
     let shared = Shared::new(ctx, t, file, st, true)?;
-    let mut done = run_segments(shared, None, from, t.want_md5).await?;
+    let mut done = run_segments(shared, None, from).await?;
     done.resumed_from = from;
     Ok(done)
 }
@@ -206,10 +207,7 @@ async fn run_segments(
     shared: Arc<Shared>,
     first: Option<Response>,
     resumed_from: u64,
-    want_md5: bool,
 ) -> Result<Fetched, Attempt> {
-    let hashers = spawn_hashers(&shared.file, &shared.mark, want_md5)?;
-    shared.advance_mark();
     let (incomplete, size) = {
         let st = shared.recorder.state();
         let incomplete: Vec<usize> = (0..st.segments.len())
@@ -241,15 +239,14 @@ async fn run_segments(
         }
     }
     if let Some(e) = failure {
-        shared.mark.abort();
+        shared.digester.abort();
         let _ = shared.recorder.save_now().await;
         return Err(e);
     }
     shared.recorder.save_now().await?;
-    shared.mark.finish(size);
-    let digests = join_hashers(hashers).await?;
-    let Shared { file, .. } = Arc::try_unwrap(shared)
+    let Shared { file, digester, .. } = Arc::try_unwrap(shared)
         .map_err(|_| Error::Protocol("internal: segment still running".into()))?;
+    let digests = finish_digests(digester, size).await?;
     Ok(Fetched {
         file,
         size,
@@ -265,31 +262,31 @@ async fn stream_unknown_length(
     file: File,
     resp: Response,
 ) -> Result<Fetched, Attempt> {
-    let mark = Watermark::new();
-    let hashers = spawn_hashers(&file, &mark, t.want_md5)?;
-    let mut pos = 0;
-    let pumped = pump(resp, &file, 0, None, true, |n| {
-        pos += n;
-        if pos > ctx.max_size {
-            return Err(too_big("streaming past", pos, ctx.max_size));
+    let readback = file
+        .try_clone()
+        .map_err(|e| Error::io("cannot reopen the partial file", e))?;
+    let digester = Digester::new(t.want_md5, Some(readback));
+    let pumped = pump(resp, &file, 0, None, true, |pos, data| {
+        let end = pos + data.len() as u64;
+        if end > ctx.max_size {
+            return Err(too_big("streaming past", end, ctx.max_size));
         }
-        ctx.reporter.advance(t.id, n);
-        mark.advance_to(pos);
+        ctx.reporter.advance(t.id, data.len() as u64);
+        digester.wrote(pos, data, end);
         Ok(())
     })
     .await;
     let size = match pumped {
         Ok(size) => size,
         Err(e) => {
-            mark.abort();
+            digester.abort();
             return Err(match e {
                 Attempt::Retry { error, .. } => Attempt::Restart(error.to_string()),
                 other => other,
             });
         }
     };
-    mark.finish(size);
-    let digests = join_hashers(hashers).await?;
+    let digests = finish_digests(digester, size).await?;
     Ok(Fetched {
         file,
         size,
@@ -307,38 +304,12 @@ fn too_big(how: &str, size: u64, max: u64) -> Error {
     ))
 }
 
-type Hashers = (FollowHasher, Option<FollowHasher>);
-
-/// The digest threads: sha256 always, md5 when an md5 is expected.
-fn spawn_hashers(file: &File, mark: &Arc<Watermark>, want_md5: bool) -> Result<Hashers> {
-    let spawn = |algo: Algo| -> Result<FollowHasher> {
-        let clone = file
-            .try_clone()
-            .map_err(|e| Error::io("cannot reopen the partial file", e))?;
-        Ok(FollowHasher::spawn(clone, algo, mark.clone()))
-    };
-    let md5 = if want_md5 {
-        Some(spawn(Algo::Md5)?)
-    } else {
-        None
-    };
-    Ok((spawn(Algo::Sha256)?, md5))
-}
-
-async fn join_hashers((sha, md5): Hashers) -> Result<Digests> {
-    let (sha256, md5) =
-        tokio::task::spawn_blocking(move || (sha.join(), md5.map(FollowHasher::join)))
-            .await
-            .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?;
-    if sha256.is_none() || md5.as_ref().is_some_and(Option::is_none) {
-        return Err(Error::Protocol(
-            "could not read back the downloaded data".into(),
-        ));
-    }
-    Ok(Digests {
-        md5: md5.flatten(),
-        sha256,
-    })
+/// Waits (off the async thread) for the digests of the `size` bytes written.
+async fn finish_digests(digester: Digester, size: u64) -> Result<Digests> {
+    tokio::task::spawn_blocking(move || digester.finish(size))
+        .await
+        .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
+        .ok_or_else(|| Error::Protocol("could not read back the downloaded data".into()))
 }
 
 impl Shared {
@@ -350,28 +321,28 @@ impl Shared {
         ranges: bool,
     ) -> Result<Arc<Shared>> {
         let recorder = Recorder::new(state::state_path(t.part), &file, st, ranges)?;
+        let readback = file
+            .try_clone()
+            .map_err(|e| Error::io("cannot reopen the partial file", e))?;
         Ok(Arc::new(Shared {
             ctx: ctx.clone(),
             id: t.id,
             url: t.url.clone(),
             file,
             recorder,
-            mark: Watermark::new(),
+            digester: Digester::new(t.want_md5, Some(readback)),
             name: t.name.to_string(),
             checksum_known: t.checksum_known,
             ranges,
         }))
     }
 
-    fn advance_mark(&self) {
-        let contiguous = self.recorder.state().contiguous();
-        self.mark.advance_to(contiguous);
-    }
-
-    /// Records `n` more bytes written at the front of segment `idx`.
-    pub fn record(&self, idx: usize, n: u64) -> Result<()> {
+    /// Records `data`, just written at `pos`, at the front of segment `idx`.
+    pub fn record(&self, idx: usize, pos: u64, data: &Bytes) -> Result<()> {
+        let n = data.len() as u64;
         self.recorder.record(idx, n)?;
-        self.advance_mark();
+        let contiguous = self.recorder.state().contiguous();
+        self.digester.wrote(pos, data, contiguous);
         self.ctx.reporter.advance(self.id, n);
         Ok(())
     }

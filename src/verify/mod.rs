@@ -1,9 +1,11 @@
 //! Checksums: what a file is expected to hash to (the catalog md5, `--md5`,
-//! `--sha256`, checksum files), the streaming hashers, and the check of files
-//! already on disk behind `magedl verify`, returned as verdicts.
+//! `--sha256`, checksum files), the digests computed on a shared pool of
+//! workers while a file is written or read, and the check of files already
+//! on disk behind `magedl verify`, returned as verdicts.
 
 mod checksums;
-mod hasher;
+mod digest;
+mod pool;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use checksums::{parse_checksum_file, parse_checksums};
-pub use hasher::{FollowHasher, Watermark, hash_file};
+pub use digest::{Digester, hash_file};
 
 use crate::catalog::{Catalog, Release};
 use crate::error::{Error, Result};
