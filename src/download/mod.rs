@@ -3,9 +3,11 @@
 //! and placed (`fetch.rs`), and a typed report returned for the handler to
 //! show. Nothing here prints: progress goes through [`Events`].
 
+mod connection;
 mod fetch;
 mod files;
 mod lock;
+mod pieces;
 mod plan;
 mod record;
 mod response;
