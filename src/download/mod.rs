@@ -304,6 +304,26 @@ fn present_verifies(path: &Path, job: &Job) -> bool {
         .is_ok_and(|(_, digests)| job.present_copy_verifies(&digests))
 }
 
+/// Makes the renames of the placed files durable: each directory is synced
+/// once for the whole run, before the report, instead of once per file
+/// while the other transfers wait for the disk.
+async fn sync_placed_dirs(files: &[FileReport]) {
+    let dirs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.status == Status::Downloaded)
+        .filter_map(|f| Path::new(&f.path).parent())
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .map(Path::to_path_buf)
+        .collect();
+    let _ = tokio::task::spawn_blocking(move || dirs.iter().for_each(|d| files::sync_dir(d))).await;
+}
+
 /// Runs the jobs, `jobs_at_once` at a time, and collects the report.
 pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Report {
     let started = Instant::now();
@@ -316,6 +336,7 @@ pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Rep
         .buffered(jobs_at_once.max(1))
         .collect()
         .await;
+    sync_placed_dirs(&files).await;
     let count = |s: Status| files.iter().filter(|f| f.status == s).count();
     let summary = Summary {
         downloaded: count(Status::Downloaded),
