@@ -8,7 +8,7 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use reqwest::Response;
 use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, IF_RANGE, RANGE};
@@ -19,7 +19,7 @@ use crate::client::Failure;
 use crate::error::Error;
 
 /// Bytes gathered before one positioned write.
-const WRITE_BLOCK: usize = 256 * 1024;
+const WRITE_BLOCK: usize = crate::verify::BLOCK;
 
 /// How an attempt at a range (or a whole body) ended, when not in success.
 pub enum Attempt {
@@ -98,7 +98,7 @@ pub async fn pump(
     let mut sink = Sink {
         file,
         pos: start,
-        buf: Vec::with_capacity(WRITE_BLOCK),
+        buf: crate::verify::take_block(),
         landing,
         stopped: false,
     };
@@ -167,21 +167,29 @@ pub async fn pump(
 struct Sink<'a, L> {
     file: &'a File,
     pos: u64,
-    buf: Vec<u8>,
+    buf: BytesMut,
     landing: &'a mut L,
     /// The landing took no more.
     stopped: bool,
 }
 
 impl<L: Landing> Sink<'_, L> {
+    /// Copies `chunk` into whole blocks. A chunk is never passed on as it
+    /// came: it is a slice of the HTTP client's read buffer, and a digest
+    /// holding it would keep that whole buffer alive (memory would grow
+    /// with every connection, unbounded by the digests' caps).
     fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
-        if self.buf.is_empty() && chunk.len() >= WRITE_BLOCK {
-            // A large chunk goes to disk as it came: no copy.
-            return self.write(chunk);
-        }
-        self.buf.extend_from_slice(&chunk);
-        if self.buf.len() >= WRITE_BLOCK {
-            self.flush()?;
+        let mut rest = &chunk[..];
+        while !rest.is_empty() {
+            let n = rest.len().min(WRITE_BLOCK - self.buf.len());
+            self.buf.extend_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            if self.buf.len() >= WRITE_BLOCK {
+                self.flush()?;
+                if self.stopped {
+                    break;
+                }
+            }
         }
         Ok(())
     }
@@ -191,8 +199,8 @@ impl<L: Landing> Sink<'_, L> {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let block = std::mem::replace(&mut self.buf, Vec::with_capacity(WRITE_BLOCK));
-        self.write(Bytes::from(block))
+        let block = std::mem::replace(&mut self.buf, crate::verify::take_block());
+        self.write(block.freeze())
     }
 
     /// Positioned writes of what the landing admits. One block lands in the
@@ -212,6 +220,7 @@ impl<L: Landing> Sink<'_, L> {
             let at = self.pos;
             self.pos += n;
             self.landing.landed(at, &part)?;
+            crate::verify::give_block(part);
         }
         Ok(())
     }

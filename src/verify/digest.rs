@@ -23,13 +23,14 @@ use bytes::Bytes;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
-use super::{Algo, Digests, pool};
+use super::{Algo, Digests, blocks, pool};
 use crate::guard::lock;
 
-/// Bytes a lane may hold before the writer stops handing blocks over.
-pub const LANE_CAP: usize = 2 << 20;
+/// Bytes a lane may hold before the writer stops handing blocks over (the
+/// rest is read back later): with -j 8, eight files hold at most this.
+pub const LANE_CAP: usize = 256 << 10;
 /// A block read back from the file at once.
-const READ_BLOCK: usize = 256 * 1024;
+const READ_BLOCK: usize = blocks::BLOCK;
 /// Blocks one job hashes before it lets other lanes have the worker.
 const BLOCKS_PER_TURN: usize = 8;
 
@@ -244,6 +245,7 @@ impl Inner {
                 h.update(&block);
             }
             lane.held.fetch_sub(block.len(), Ordering::AcqRel);
+            blocks::give(block);
         }
         drop(hasher);
         let more = {
@@ -292,7 +294,8 @@ impl Inner {
                 }
                 (flow.fed, len)
             };
-            let mut buf = vec![0u8; len];
+            let mut buf = blocks::take();
+            buf.resize(len, 0);
             let read = file.read_exact_at(&mut buf, at);
             let mut flow = lock(&self.flow);
             if read.is_err() {
@@ -302,7 +305,7 @@ impl Inner {
                 self.changed.notify_all();
                 return;
             }
-            self.push(&Bytes::from(buf));
+            self.push(&buf.freeze());
             flow.fed = at + len as u64;
         }
     }
@@ -336,7 +339,8 @@ pub fn hash_file(path: &Path, want_md5: bool) -> std::io::Result<(u64, Digests)>
 
 /// Up to one block from `file`, short only at its end.
 fn read_block(file: &mut File) -> std::io::Result<Bytes> {
-    let mut buf = vec![0u8; READ_BLOCK];
+    let mut buf = blocks::take();
+    buf.resize(READ_BLOCK, 0);
     let mut len = 0;
     while len < buf.len() {
         match file.read(&mut buf[len..]) {
@@ -347,7 +351,7 @@ fn read_block(file: &mut File) -> std::io::Result<Bytes> {
         }
     }
     buf.truncate(len);
-    Ok(Bytes::from(buf))
+    Ok(buf.freeze())
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! workers while a file is written or read, and the check of files already
 //! on disk behind `magedl verify`, returned as verdicts.
 
+mod blocks;
 mod checksums;
 mod digest;
 mod pool;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use blocks::{BLOCK, give as give_block, take as take_block};
 pub use checksums::{parse_checksum_file, parse_checksums};
 pub use digest::{Digester, hash_file};
 
