@@ -6,6 +6,7 @@ mod credentials;
 mod download;
 mod listing;
 mod nginx;
+mod pieces;
 mod progress;
 mod resume;
 mod safety;
