@@ -123,9 +123,11 @@ prepare_run() {
 # go to $WORK/runs/LABEL.{wall,rss}. A failed command stops the bench, and
 # so does a failed CHECK[LABEL] (run, untimed, after each of its runs).
 declare -A CHECK=()
+# The file name under $WORK/runs/ for a label (labels hold spaces and `/`).
+key() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'; }
 timed_runs() {
   local round i
-  for ((i = 1; i <= $#; i += 2)); do : > "$WORK/runs/${!i}.wall"; : > "$WORK/runs/${!i}.rss"; done
+  for ((i = 1; i <= $#; i += 2)); do : > "$WORK/runs/$(key "${!i}").wall"; : > "$WORK/runs/$(key "${!i}").rss"; done
   for round in $(seq "$RUNS"); do
     local args=("$@")
     for ((i = 0; i < ${#args[@]}; i += 2)); do
@@ -135,20 +137,20 @@ timed_runs() {
         || { echo "bench: $label failed (round $round):" >&2; cat "$WORK/stderr" >&2; exit 1; }
       local wall kib
       read -r wall kib < "$WORK/time"
-      echo "$wall" >> "$WORK/runs/$label.wall"
-      echo "$kib" >> "$WORK/runs/$label.rss"
+      echo "$wall" >> "$WORK/runs/$(key "$label").wall"
+      echo "$kib" >> "$WORK/runs/$(key "$label").rss"
       [ -z "${CHECK[$label]:-}" ] || eval "${CHECK[$label]}"
     done
   done
 }
 
 median_of() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-median() { median_of < "$WORK/runs/$1.wall"; }
-peak_mib() { sort -n "$WORK/runs/$1.rss" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+median() { median_of < "$WORK/runs/$(key "$1").wall"; }
+peak_mib() { sort -n "$WORK/runs/$(key "$1").rss" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'; }
 
 # ratio A B: the median of the run-by-run ratios wall(A) / wall(B).
 ratio() {
-  paste "$WORK/runs/$1.wall" "$WORK/runs/$2.wall" | awk '{ print ($2 > 0) ? $1 / $2 : 0 }' | median_of
+  paste "$WORK/runs/$(key "$1").wall" "$WORK/runs/$(key "$2").wall" | awk '{ print ($2 > 0) ? $1 / $2 : 0 }' | median_of
 }
 
 row() { printf '| %-44s | %8s s | %8s MiB |\n' "$1" "$(median "$1")" "$(peak_mib "$1")"; }
