@@ -1,95 +1,325 @@
 #!/usr/bin/env bash
-# Speed and memory, compared in one run on the same machine: a 1 GiB file
-# served by nginx over loopback, fetched by curl (to disk and to /dev/null),
-# aria2c -x4 -s4 when installed, and magedl single-stream and -s 4, verified
-# (md5 + sha256) and --no-verify. Reports the median wall time of RUNS runs
-# and the peak RSS. Ratios matter, not absolute numbers: machines are noisy.
+# Speed and memory, compared in one run on the same machine, against nginx
+# over loopback. Ratios matter, not absolute numbers: machines are noisy, so
+# the tools of a scenario take turns run by run (A B A B ...), each run
+# starts from cold caches with the served files warm, and a ratio is the
+# median of the run-by-run ratios.
 #
-# Needs nginx (apt-get install nginx-light); SIZE_MIB and RUNS may be set.
+# Sections (each a function below, run in this order):
+#   reference  the long-standing rows: a 1 GiB file with curl, aria2c and
+#              magedl in several modes, on disk and tmpfs
+#   noverify   1 GiB --no-verify vs curl -o file
+#   verified   1 GiB md5 + sha256 vs md5sum of the file alone
+#   capped     256 MiB from a server capped at 50 MB/s per connection, -s 4,
+#              vs aria2c -x4 -s4 and curl
+#   many       200 x 1 MiB with -j 8, verified, vs curl --parallel + md5sum,
+#              and the peak RSS of both
+# Every goal row is collected and printed again as one table at the end.
+#
+# Adding a section: write `section_NAME() { ... }` using the helpers
+# (`timed_runs`, `row`, `goal`), then `register NAME` after it. Data files
+# come from `data_file` (generated once per run of the script).
+#
+# Needs nginx (apt-get install nginx-light) and GNU time. Variables: RUNS
+# (default 5), BENCH_ONLY=name,name (default: every section), SIZE_MIB (the
+# big file, default 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
 SIZE_MIB=${SIZE_MIB:-1024}
-RUNS=${RUNS:-3}
+BENCH_ONLY=${BENCH_ONLY:-}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench: nginx is required (apt-get install -y nginx-light)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is required (apt-get install -y time)" >&2; exit 1; }
 BIN=$PWD/target/release/magedl
+[ -x "$BIN" ] || { echo "bench: build first (make build)" >&2; exit 1; }
 WORK=$(mktemp -d /var/tmp/magedl-bench.XXXXXX)
-trap '"$NGINX" -p "$WORK" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SHM=""
+trap '"$NGINX" -p "$WORK" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$WORK" ${SHM:+"$SHM"}' EXIT
 chmod 755 "$WORK"
-mkdir -p "$WORK/www/file" "$WORK/www/info" "$WORK/logs" "$WORK/out"
+mkdir -p "$WORK/www/file" "$WORK/www/info" "$WORK/logs" "$WORK/out" "$WORK/runs" "$WORK/md5"
+OUT=$WORK/out
+GOALS=$WORK/goals.md
+: > "$GOALS"
 
-NAME=bench-1G.tar.gz
-echo "bench: generating $SIZE_MIB MiB of test data" >&2
-head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$WORK/www/file/$NAME"
-MD5=$(md5sum "$WORK/www/file/$NAME" | cut -d' ' -f1)
-SHA=$(sha256sum "$WORK/www/file/$NAME" | cut -d' ' -f1)
-printf '{"ce-full":{"9.9.9":[{"name":"%s","file_name":"%s","md5":"%s"}]}}' "$NAME" "$NAME" "$MD5" > "$WORK/www/info/json"
+# ---------------------------------------------------------------- helpers
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat > "$WORK/nginx.conf" <<CONF
+SECTIONS=()
+register() { SECTIONS+=("$1"); }
+
+selected() {
+  [ -z "$BENCH_ONLY" ] && return 0
+  case ",$BENCH_ONLY," in *",$1,"*) return 0 ;; esac
+  return 1
+}
+
+# data_file NAME MIB: a file of random bytes served as file/NAME, made once
+# (with its md5 for the catalog); the catalog is rewritten to name it.
+data_file() {
+  local path=$WORK/www/file/$1
+  [ -f "$path" ] && return 0
+  head -c $(($2 * 1024 * 1024)) /dev/urandom | tee "$path" | md5sum | cut -d' ' -f1 > "$WORK/md5/$1"
+  CATALOG_STALE=1
+}
+
+# The catalog names every served file with its md5, so magedl verifies.
+write_catalog() {
+  [ "${CATALOG_STALE:-0}" = 1 ] || return 0
+  local first=1 f name
+  {
+    printf '{"ce-full":{"9.9.9":['
+    for f in "$WORK"/md5/*; do
+      name=$(basename "$f")
+      [ $first = 1 ] || printf ','
+      first=0
+      printf '{"name":"%s","file_name":"%s","md5":"%s"}' "$name" "$name" "$(cat "$f")"
+    done
+    printf ']}}'
+  } > "$WORK/www/info/json"
+  CATALOG_STALE=0
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Two servers over the same tree: one plain, one capped per connection.
+start_nginx() {
+  PORT=$(free_port)
+  CAPPED_PORT=$(free_port)
+  cat > "$WORK/nginx.conf" <<CONF
 worker_processes 1;
 error_log $WORK/logs/error.log;
 pid $WORK/nginx.pid;
 daemon on;
-events { worker_connections 64; }
+events { worker_connections 256; }
 http {
   access_log off;
   sendfile on;
   default_type application/octet-stream;
   server { listen 127.0.0.1:$PORT; root $WORK/www; }
+  server { listen 127.0.0.1:$CAPPED_PORT; root $WORK/www; limit_rate 50m; }
 }
 CONF
-"$NGINX" -p "$WORK" -c nginx.conf
-URL="http://127.0.0.1:$PORT/file/$NAME"
-ENDPOINT="http://127.0.0.1:$PORT/"
+  "$NGINX" -p "$WORK" -c nginx.conf
+  ENDPOINT="http://127.0.0.1:$PORT/"
+  CAPPED="http://127.0.0.1:$CAPPED_PORT/"
+}
 
-# measure LABEL CMD...: median wall seconds and max RSS (KiB) over RUNS runs.
-measure() {
-  local label=$1; shift
-  local walls=() rss=0
-  for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/out" && mkdir -p "$WORK/out"
-    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-    cat "$WORK/www/file/$NAME" > /dev/null   # the server side warm, as for every tool
-    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > /dev/null 2> "$WORK/stderr" \
-      || { echo "bench: $label failed:" >&2; cat "$WORK/stderr" >&2; exit 1; }
-    read -r wall kib < "$WORK/time"
-    walls+=("$wall"); (( kib > rss )) && rss=$kib
+# Before every run: an empty output folder, the page cache dropped (the
+# previous run's dirty pages written first), the served files warm.
+WARM=()
+prepare_run() {
+  rm -rf "$OUT" && mkdir -p "$OUT"
+  [ -z "$SHM" ] || { rm -rf "$SHM" && mkdir -p "$SHM"; }
+  sync
+  echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  local f
+  for f in "${WARM[@]}"; do cat "$f" > /dev/null; done
+}
+
+# timed_runs LABEL CMD [LABEL CMD]...: RUNS rounds; in each round every
+# command runs once, in turn. Wall seconds and peak RSS (KiB) of each run
+# go to $WORK/runs/LABEL.{wall,rss}. A failed command stops the bench, and
+# so does a failed CHECK[LABEL] (run, untimed, after each of its runs).
+declare -A CHECK=()
+# The file name under $WORK/runs/ for a label (labels hold spaces and `/`).
+key() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_'; }
+timed_runs() {
+  local round i
+  for ((i = 1; i <= $#; i += 2)); do : > "$WORK/runs/$(key "${!i}").wall"; : > "$WORK/runs/$(key "${!i}").rss"; done
+  for round in $(seq "$RUNS"); do
+    local args=("$@")
+    for ((i = 0; i < ${#args[@]}; i += 2)); do
+      local label=${args[i]} cmd=${args[i + 1]}
+      prepare_run
+      /usr/bin/time -f '%e %M' -o "$WORK/time" sh -c "$cmd" > /dev/null 2> "$WORK/stderr" \
+        || { echo "bench: $label failed (round $round):" >&2; cat "$WORK/stderr" >&2; exit 1; }
+      local wall kib
+      read -r wall kib < "$WORK/time"
+      echo "$wall" >> "$WORK/runs/$(key "$label").wall"
+      echo "$kib" >> "$WORK/runs/$(key "$label").rss"
+      [ -z "${CHECK[$label]:-}" ] || eval "${CHECK[$label]}"
+    done
   done
-  local median
-  median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
-  printf '| %-34s | %8s s | %8.1f MiB |\n' "$label" "$median" "$(echo "$rss / 1024" | bc -l)"
 }
 
-check_out() {
-  echo "$SHA  $WORK/out/$NAME" | sha256sum --check --quiet
+median_of() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { median_of < "$WORK/runs/$(key "$1").wall"; }
+peak_mib() { sort -n "$WORK/runs/$(key "$1").rss" | tail -1 | awk '{ printf "%.1f", $1 / 1024 }'; }
+
+# ratio A B: the median of the run-by-run ratios wall(A) / wall(B).
+ratio() {
+  paste "$WORK/runs/$(key "$1").wall" "$WORK/runs/$(key "$2").wall" | awk '{ print ($2 > 0) ? $1 / $2 : 0 }' | median_of
 }
 
-echo
-echo "1 GiB = $SIZE_MIB MiB over loopback nginx, median of $RUNS runs, $(nproc) cores"
-echo
-echo "| tool | wall | peak RSS |"
-echo "|---|---|---|"
-measure "curl -o /dev/null (network limit)" curl -sf -o /dev/null "$URL"
-measure "curl -o file" curl -sf -o "$WORK/out/$NAME" "$URL"
-# magedl fsyncs before the rename (durability): curl + sync is the fair peer.
-measure "curl -o file && sync -f file" sh -c "curl -sf -o '$WORK/out/$NAME' '$URL' && sync -f '$WORK/out/$NAME'"
-if command -v aria2c > /dev/null; then
-  measure "aria2c -x4 -s4 (unverified)" aria2c -q -x4 -s4 --file-allocation=none --allow-overwrite=true -d "$WORK/out" -o "$NAME" "$URL"
-fi
-M=("$BIN" --endpoint "$ENDPOINT" -q download -o "$WORK/out" "$NAME")
-measure "magedl -s 1 --no-verify" "${M[@]}" -s 1 --no-verify; check_out
-measure "magedl -s 4 --no-verify" "${M[@]}" -s 4 --no-verify; check_out
-measure "magedl -s 1 (md5 + sha256)" "${M[@]}" -s 1; check_out
-measure "magedl -s 4 (md5 + sha256)" "${M[@]}" -s 4; check_out
-# The same on tmpfs, where no disk write-back is waited for: the transfer
-# path alone (magedl's fsync costs nothing there).
-if [ -d /dev/shm ] && [ "$(df --output=avail -k /dev/shm | tail -1)" -gt $((SIZE_MIB * 1024 * 3)) ]; then
-  SHM=$(mktemp -d /dev/shm/magedl-bench.XXXXXX)
-  measure "curl -o tmpfs" sh -c "rm -f '$SHM/$NAME'; curl -sf -o '$SHM/$NAME' '$URL'"
-  measure "magedl -s 4 --no-verify -o tmpfs" sh -c "rm -f '$SHM/$NAME'; exec \"\$@\"" sh "$BIN" --endpoint "$ENDPOINT" -q download -o "$SHM" "$NAME" -s 4 --no-verify
-  measure "magedl -s 4 (md5 + sha256) -o tmpfs" sh -c "rm -f '$SHM/$NAME'; exec \"\$@\"" sh "$BIN" --endpoint "$ENDPOINT" -q download -o "$SHM" "$NAME" -s 4
-  rm -rf "$SHM"
-fi
-measure "md5sum + sha256sum of the file" sh -c "md5sum '$WORK/www/file/$NAME' >/dev/null; sha256sum '$WORK/www/file/$NAME' >/dev/null"
+row() { printf '| %-44s | %8s s | %8s MiB |\n' "$1" "$(median "$1")" "$(peak_mib "$1")"; }
+
+table_head() { echo; echo "$1"; echo; echo "| tool | wall (median) | peak RSS |"; echo "|---|---|---|"; }
+
+# goal SCENARIO A B MAX: A's time against B's, beside the goal (ratio <= MAX).
+goal() {
+  local r verdict
+  r=$(ratio "$2" "$3")
+  verdict=$(awk -v r="$r" -v m="$4" 'BEGIN { print (r <= m) ? "met" : "NOT met" }')
+  printf '| %s | %s s | %s %s s | %.2f x | <= %s x | %s |\n' \
+    "$1" "$(median "$2")" "$3" "$(median "$3")" "$r" "$4" "$verdict" >> "$GOALS"
+  printf 'goal: %s: %.2f x (goal <= %s x): %s\n' "$1" "$r" "$4" "$verdict"
+}
+
+# goal_rss SCENARIO A PEER MAX_MIB: A's peak RSS against a limit.
+goal_rss() {
+  local mib verdict
+  mib=$(peak_mib "$2")
+  verdict=$(awk -v r="$mib" -v m="$4" 'BEGIN { print (r <= m) ? "met" : "NOT met" }')
+  printf '| %s | %s MiB | %s %s MiB | | <= %s MiB | %s |\n' \
+    "$1" "$mib" "$3" "$(peak_mib "$3")" "$4" "$verdict" >> "$GOALS"
+  printf 'goal: %s: %s MiB (goal <= %s MiB): %s\n' "$1" "$mib" "$4" "$verdict"
+}
+
+# check_same NAME DIR: the copy in DIR is the served file.
+check_same() { cmp -s "$WORK/www/file/$1" "$2/$1" || { echo "bench: $2/$1 differs from the source" >&2; exit 1; }; }
+
+magedl() { echo "exec $BIN --endpoint ${2:-$ENDPOINT} -q download -o ${3:-$OUT} $1"; }
+
+# --------------------------------------------------------------- sections
+
+BIG=bench-1G.tar.gz
+MID=bench-256M.tar.gz
+
+# uses FILE...: the files a section serves, made and listed, and warmed
+# before each of its runs.
+uses() {
+  WARM=()
+  local f
+  for f in "$@"; do WARM+=("$WORK/www/file/$f"); done
+  write_catalog
+}
+
+section_reference() {
+  data_file "$BIG" "$SIZE_MIB"
+  uses "$BIG"
+  local url=${ENDPOINT}file/$BIG
+  table_head "reference: $SIZE_MIB MiB over loopback nginx, median of $RUNS runs, $(nproc) cores"
+  local rows=(
+    "curl -o /dev/null (network limit)" "exec curl -sf -o /dev/null $url"
+    "curl -o file" "exec curl -sf -o $OUT/$BIG $url"
+    # magedl fsyncs before the rename (durability): curl + sync is the fair peer.
+    "curl -o file && sync -f file" "curl -sf -o $OUT/$BIG $url && sync -f $OUT/$BIG"
+  )
+  command -v aria2c > /dev/null && rows+=(
+    "aria2c -x4 -s4 (unverified)" "exec aria2c -q -x4 -s4 --file-allocation=none --allow-overwrite=true -d $OUT -o $BIG $url")
+  local m
+  for m in "-s 1 --no-verify" "-s 4 --no-verify" "-s 1 (md5 + sha256)" "-s 4 (md5 + sha256)"; do
+    rows+=("magedl $m" "$(magedl "$BIG ${m% (*}")")
+    CHECK["magedl $m"]="check_same $BIG $OUT"
+  done
+  # On tmpfs no disk write-back is waited for: the transfer path alone.
+  if [ -d /dev/shm ] && [ "$(df --output=avail -k /dev/shm | tail -1)" -gt $((SIZE_MIB * 1024 * 3)) ]; then
+    SHM=$(mktemp -d /dev/shm/magedl-bench.XXXXXX)
+    rows+=(
+      "curl -o tmpfs" "exec curl -sf -o $SHM/$BIG $url"
+      "magedl -s 4 --no-verify -o tmpfs" "$(magedl "$BIG -s 4 --no-verify" "$ENDPOINT" "$SHM")"
+      "magedl -s 4 (md5 + sha256) -o tmpfs" "$(magedl "$BIG -s 4" "$ENDPOINT" "$SHM")"
+    )
+  fi
+  rows+=("md5sum + sha256sum of the file"
+    "md5sum $WORK/www/file/$BIG >/dev/null; sha256sum $WORK/www/file/$BIG >/dev/null")
+  # One row at a time: these rows have no goal to pair with.
+  local i
+  for ((i = 0; i < ${#rows[@]}; i += 2)); do
+    timed_runs "${rows[i]}" "${rows[i + 1]}"
+    row "${rows[i]}"
+  done
+  [ -z "$SHM" ] || { rm -rf "$SHM"; SHM=""; }
+}
+register reference
+
+section_noverify() {
+  data_file "$BIG" "$SIZE_MIB"
+  uses "$BIG"
+  CHECK["magedl --no-verify"]="check_same $BIG $OUT"
+  timed_runs "magedl --no-verify" "$(magedl "$BIG --no-verify")" \
+    "curl -o file" "exec curl -sf -o $OUT/$BIG ${ENDPOINT}file/$BIG"
+  table_head "noverify: $SIZE_MIB MiB, --no-verify, automatic segments"
+  row "magedl --no-verify"
+  row "curl -o file"
+  goal "$SIZE_MIB MiB --no-verify" "magedl --no-verify" "curl -o file" 0.75
+}
+register noverify
+
+section_verified() {
+  data_file "$BIG" "$SIZE_MIB"
+  uses "$BIG"
+  CHECK["magedl (md5 + sha256)"]="check_same $BIG $OUT"
+  timed_runs "magedl (md5 + sha256)" "$(magedl "$BIG")" \
+    "md5sum of the file" "exec md5sum $WORK/www/file/$BIG"
+  table_head "verified: $SIZE_MIB MiB, md5 + sha256, automatic segments"
+  row "magedl (md5 + sha256)"
+  row "md5sum of the file"
+  goal "$SIZE_MIB MiB md5 + sha256" "magedl (md5 + sha256)" "md5sum of the file" 1.25
+}
+register verified
+
+section_capped() {
+  data_file "$MID" 256
+  uses "$MID"
+  local url=${CAPPED}file/$MID cmds
+  CHECK["magedl -s 4 (md5 + sha256)"]="check_same $MID $OUT"
+  cmds=("magedl -s 4 (md5 + sha256)" "$(magedl "$MID -s 4" "$CAPPED")"
+    "curl" "exec curl -sf -o $OUT/$MID $url")
+  command -v aria2c > /dev/null && cmds+=("aria2c -x4 -s4 (unverified)"
+    "exec aria2c -q -x4 -s4 --file-allocation=none --allow-overwrite=true -d $OUT -o $MID $url")
+  timed_runs "${cmds[@]}"
+  table_head "capped: 256 MiB from nginx with limit_rate 50m (per connection)"
+  row "magedl -s 4 (md5 + sha256)"
+  row "curl"
+  if command -v aria2c > /dev/null; then
+    row "aria2c -x4 -s4 (unverified)"
+    goal "256 MiB capped, -s 4, vs aria2c" "magedl -s 4 (md5 + sha256)" "aria2c -x4 -s4 (unverified)" 1.0
+  fi
+  goal "256 MiB capped, -s 4, vs curl" "magedl -s 4 (md5 + sha256)" "curl" 0.29
+}
+register capped
+
+section_many() {
+  local i names=()
+  for i in $(seq -w 1 200); do
+    data_file "many-$i.bin" 1
+    names+=("many-$i.bin")
+  done
+  uses "${names[@]}"
+  for i in "${names[@]}"; do echo "-o $OUT/$i ${ENDPOINT}file/$i"; done > "$WORK/many.curl"
+  local me="magedl -j 8 (200 files, verified)" peer="curl --parallel-max 8 + md5sum"
+  CHECK[$me]="[ \$(ls $OUT | wc -l) = 200 ] && check_same many-200.bin $OUT"
+  timed_runs "$me" "$(magedl "-j 8 'many-*.bin'")" \
+    "$peer" "curl -sf --parallel --parallel-max 8 \$(cat $WORK/many.curl) && md5sum $OUT/*.bin"
+  table_head "many: 200 x 1 MiB, -j 8"
+  row "$me"
+  row "$peer"
+  goal "200 x 1 MiB, -j 8, verified" "$me" "$peer" 1.0
+  goal_rss "peak RSS, 200 files, -j 8" "$me" "$peer" 20
+}
+register many
+
+# ------------------------------------------------------------------- main
+
+main() {
+  local s wanted=()
+  for s in "${SECTIONS[@]}"; do selected "$s" && wanted+=("$s"); done
+  [ ${#wanted[@]} -gt 0 ] \
+    || { echo "bench: BENCH_ONLY=$BENCH_ONLY names no section (sections: ${SECTIONS[*]})" >&2; exit 1; }
+  start_nginx
+  for s in "${wanted[@]}"; do
+    echo "bench: section $s" >&2
+    "section_$s"
+  done
+  [ -s "$GOALS" ] || return 0
+  echo
+  echo "Goals ($(nproc) cores; medians of $RUNS interleaved runs; a ratio is the median of the run-by-run ratios)"
+  echo
+  echo "| scenario | magedl | peer | ratio | goal | |"
+  echo "|---|---|---|---|---|---|"
+  cat "$GOALS"
+}
+main

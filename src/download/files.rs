@@ -144,8 +144,10 @@ pub fn preallocate(file: &File, size: u64) -> std::io::Result<()> {
 }
 
 /// Moves a complete, verified partial file to its final name: fsync the
-/// data, rename (replacing, never writing through, whatever was there), then
-/// fsync the directory so the rename itself survives a crash.
+/// data, then rename (replacing, never writing through, whatever was
+/// there), so the name never shows bytes that are not on disk. The rename
+/// itself survives a crash once the directory is synced ([`sync_dir`]):
+/// a run syncs each directory once, after its files are placed.
 pub fn place(file: &File, part: &Path, final_path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(std::fs::Permissions::from_mode(umask_mode()))
@@ -157,13 +159,14 @@ pub fn place(file: &File, part: &Path, final_path: &Path) -> Result<()> {
             format!("cannot rename into place {}", final_path.display()),
             e,
         )
-    })?;
-    if let Some(dir) = final_path.parent()
-        && let Ok(d) = File::open(dir)
-    {
+    })
+}
+
+/// Makes the renames into `dir` durable.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok(())
 }
 
 /// Writes `bytes` to `path` through a private temporary file in `tmp_dir`
@@ -181,7 +184,11 @@ pub fn write_atomic(tmp_dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f = create_part(&tmp)?;
         let io = |e| Error::io(format!("cannot write {}", path.display()), e);
         f.write_all(bytes).map_err(io)?;
-        place(&f, &tmp, path)
+        place(&f, &tmp, path)?;
+        if let Some(dir) = path.parent() {
+            sync_dir(dir);
+        }
+        Ok(())
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -3,9 +3,11 @@
 //! and placed (`fetch.rs`), and a typed report returned for the handler to
 //! show. Nothing here prints: progress goes through [`Events`].
 
+mod connection;
 mod fetch;
 mod files;
 mod lock;
+mod pieces;
 mod plan;
 mod rate;
 mod record;
@@ -410,6 +412,26 @@ fn save_cache(ctx: &Ctx) {
     }
 }
 
+/// Makes the renames of the placed files durable: each directory is synced
+/// once for the whole run, before the report, instead of once per file
+/// while the other transfers wait for the disk.
+async fn sync_placed_dirs(files: &[FileReport]) {
+    let dirs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.status == Status::Downloaded)
+        .filter_map(|f| Path::new(&f.path).parent())
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        })
+        .map(Path::to_path_buf)
+        .collect();
+    let _ = tokio::task::spawn_blocking(move || dirs.iter().for_each(|d| files::sync_dir(d))).await;
+}
+
 /// Runs the jobs, `jobs_at_once` at a time, and collects the report.
 pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Report {
     let started = Instant::now();
@@ -431,6 +453,7 @@ pub async fn run_jobs(ctx: Arc<Ctx>, jobs: Vec<Job>, jobs_at_once: usize) -> Rep
         files = runs => files,
         () = ticks => unreachable!("the ticks never end"),
     };
+    sync_placed_dirs(&files).await;
     save_cache(&ctx);
     let count = |s: Status| files.iter().filter(|f| f.status == s).count();
     let summary = Summary {

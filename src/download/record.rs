@@ -1,15 +1,20 @@
-//! The resume-record writer of one file: which bytes of each segment are on
-//! disk, saved at most every second while bytes flow and at once when a
-//! segment ends, fails or is interrupted. The data is flushed before the
-//! record describing it, so after a power loss the record never claims
-//! bytes that were not on disk. The flush and the write wait for the disk on
-//! a blocking thread, never on the async one.
+//! One file's pieces and their resume record: the scheduler (`pieces.rs`)
+//! behind a lock, and when its state is saved — at most every second while
+//! bytes flow, the first time a second after the start (a file done sooner
+//! never gets a record), and at once on an error or an interruption. The
+//! data is flushed before the record describing it, so after a power loss
+//! the record never claims bytes that were not on disk. The flush and the
+//! write wait for the disk on a blocking thread, never on the async one.
 
 use std::fs::File;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use super::pieces::Pieces;
+use super::plan::MIN_SPLIT;
+use super::response::Validators;
 use super::state::{self, State};
 use crate::error::{Error, Result};
 use crate::guard::lock;
@@ -21,35 +26,53 @@ pub struct Recorder {
     path: PathBuf,
     /// A handle of the partial file, to flush it before each save.
     file: File,
-    state: Mutex<State>,
+    pieces: Mutex<Pieces>,
+    validators: Validators,
     last_save: Mutex<Instant>,
     /// Held by the save in progress: saves never overlap.
     writer: Arc<tokio::sync::Mutex<()>>,
     /// The error of a background save, reported by the next call.
     failed: Arc<Mutex<Option<std::io::Error>>>,
     /// Without ranges there is nothing to resume: nothing is saved.
-    enabled: bool,
+    enabled: AtomicBool,
 }
 
 impl Recorder {
-    pub fn new(path: PathBuf, file: &File, state: State, enabled: bool) -> Result<Recorder> {
+    /// The pieces of `state`, fetched over `connections` connections.
+    pub fn new(
+        path: PathBuf,
+        file: &File,
+        state: &State,
+        connections: u64,
+        enabled: bool,
+    ) -> Result<Recorder> {
         let file = file
             .try_clone()
             .map_err(|e| Error::io("cannot reopen the partial file", e))?;
         Ok(Recorder {
             path,
             file,
-            state: Mutex::new(state),
+            pieces: Mutex::new(Pieces::new(&state.segments, MIN_SPLIT, connections)),
+            validators: state.validators(),
             last_save: Mutex::new(Instant::now()),
             writer: Arc::default(),
             failed: Arc::default(),
-            enabled,
+            enabled: AtomicBool::new(enabled),
         })
     }
 
-    /// The record as it stands.
-    pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        lock(&self.state)
+    /// The pieces as they stand, for the scheduler's decisions.
+    pub fn pieces(&self) -> MutexGuard<'_, Pieces> {
+        lock(&self.pieces)
+    }
+
+    pub fn validators(&self) -> &Validators {
+        &self.validators
+    }
+
+    fn snapshot(&self) -> State {
+        let pieces = self.pieces();
+        State::of(pieces.size(), &self.validators, pieces.segments())
     }
 
     fn error(&self, e: std::io::Error) -> Error {
@@ -59,18 +82,23 @@ impl Recorder {
         )
     }
 
-    /// `n` more bytes of segment `idx` are on disk; a save is started in the
-    /// background when one is due and none is running.
-    pub fn record(&self, idx: usize, n: u64) -> Result<()> {
-        lock(&self.state).segments[idx].done += n;
+    fn enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
+    }
+
+    /// `n` more bytes of piece `key` are on disk; returns the contiguous
+    /// prefix. A save is started in the background when one is due and
+    /// none is running.
+    pub fn landed(&self, key: u64, n: u64) -> Result<u64> {
+        let prefix = self.pieces().landed(key, n);
         if let Some(e) = lock(&self.failed).take() {
             return Err(self.error(e));
         }
-        if !self.enabled || lock(&self.last_save).elapsed() < SAVE_EVERY {
-            return Ok(());
+        if !self.enabled() || lock(&self.last_save).elapsed() < SAVE_EVERY {
+            return Ok(prefix);
         }
         let Ok(guard) = self.writer.clone().try_lock_owned() else {
-            return Ok(()); // a save is running; the next one will be due soon
+            return Ok(prefix); // a save is running; the next one will be due soon
         };
         *lock(&self.last_save) = Instant::now();
         let (file, path, failed) = (
@@ -78,20 +106,19 @@ impl Recorder {
             self.path.clone(),
             self.failed.clone(),
         );
-        let snapshot = lock(&self.state).clone();
+        let snapshot = self.snapshot();
         tokio::task::spawn_blocking(move || {
             let _held = guard;
             if let Err(e) = file.and_then(|f| persist(&f, &path, &snapshot)) {
                 *lock(&failed) = Some(e);
             }
         });
-        Ok(())
+        Ok(prefix)
     }
 
-    /// Saves now, after any save in progress (the end of a segment, an
-    /// error, Ctrl-C).
+    /// Saves now, after any save in progress (an error, Ctrl-C).
     pub async fn save_now(&self) -> Result<()> {
-        if !self.enabled {
+        if !self.enabled() {
             return Ok(());
         }
         let guard = self.writer.clone().lock_owned().await;
@@ -100,7 +127,7 @@ impl Recorder {
         }
         *lock(&self.last_save) = Instant::now();
         let file = self.file.try_clone().map_err(|e| self.error(e))?;
-        let (path, snapshot) = (self.path.clone(), lock(&self.state).clone());
+        let (path, snapshot) = (self.path.clone(), self.snapshot());
         let saved = tokio::task::spawn_blocking(move || {
             let _held = guard;
             persist(&file, &path, &snapshot)
@@ -108,6 +135,17 @@ impl Recorder {
         .await
         .map_err(|e| self.error(std::io::Error::other(e.to_string())))?;
         saved.map_err(|e| self.error(e))
+    }
+
+    /// No more saves: waits for one in progress, so that none lands after
+    /// the file is placed. With `forget`, the record is removed too (ranges
+    /// turned out useless, so there is nothing to resume).
+    pub async fn stop(&self, forget: bool) {
+        let _held = self.writer.lock().await;
+        self.enabled.store(false, Ordering::Release);
+        if forget {
+            state::remove(&self.path);
+        }
     }
 }
 
@@ -120,7 +158,7 @@ fn persist(file: &File, path: &std::path::Path, snapshot: &State) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::download::plan::split;
+    use crate::download::plan::cut;
 
     #[tokio::test]
     async fn a_saved_record_holds_what_was_recorded() {
@@ -131,12 +169,17 @@ mod tests {
         let rec = Recorder::new(
             path.clone(),
             &file,
-            State::new(100, None, None, &split(100, 2)),
+            &State::new(100, None, None, &cut(100, 50)),
+            2,
             true,
         )
         .unwrap();
-        rec.record(0, 30).unwrap();
-        rec.record(1, 5).unwrap();
+        for (conn, n) in [(0, 30), (1, 5)] {
+            let key = rec.pieces().take(conn).unwrap();
+            assert_eq!(rec.pieces().admit(key, conn, key, n), n);
+            rec.landed(key, n).unwrap();
+        }
+        assert!(!path.exists(), "no save is due yet");
         rec.save_now().await.unwrap();
         let saved = state::load(&path).unwrap();
         assert_eq!(saved.segments[0].done, 30);
@@ -151,11 +194,14 @@ mod tests {
         let rec = Recorder::new(
             path.clone(),
             &file,
-            State::new(10, None, None, &split(10, 1)),
+            &State::new(10, None, None, &cut(10, 10)),
+            1,
             false,
         )
         .unwrap();
-        rec.record(0, 10).unwrap();
+        let key = rec.pieces().take(0).unwrap();
+        rec.pieces().admit(key, 0, 0, 10);
+        rec.landed(key, 10).unwrap();
         rec.save_now().await.unwrap();
         assert!(!path.exists());
     }

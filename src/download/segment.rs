@@ -1,26 +1,26 @@
-//! One segment's work: ask for its missing range (accepting only an exact
-//! 206 from the same file), stream the body into place, and retry transient
-//! failures from the bytes actually written. The body loop is shared with
-//! the one-stream download of a file of unknown length.
+//! The body loop every byte of a download goes through (`pump`): a body is
+//! gathered into blocks, each block is admitted by its [`Landing`] (which
+//! says how much may be written at that offset) before it is written, and
+//! reported after. How an attempt ended (`Attempt`) and the headers of a
+//! file request live here too.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::time::Duration;
 
+use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use reqwest::Response;
 use reqwest::header::{ACCEPT_ENCODING, HeaderMap, HeaderValue, IF_RANGE, RANGE};
-use reqwest::{Method, Response, StatusCode};
 
 use super::plan::Span;
 use super::rate::RateLimit;
-use super::response::{self, Validators};
-use super::transfer::Shared;
-use crate::cancel::{is_cancelled, receiver as cancelled};
-use crate::client::{Budget, Failure};
+use crate::cancel::receiver as cancelled;
+use crate::client::Failure;
 use crate::error::Error;
 
 /// Bytes gathered before one positioned write.
-const WRITE_BLOCK: usize = 256 * 1024;
+const WRITE_BLOCK: usize = crate::verify::BLOCK;
 
 /// How an attempt at a range (or a whole body) ended, when not in success.
 pub enum Attempt {
@@ -75,158 +75,35 @@ pub fn file_headers(range: Option<&Span>, validator: Option<&str>) -> HeaderMap 
     h
 }
 
-impl Shared {
-    /// Fetches segment `idx` to its end. `first` is the answer to the file's
-    /// first request, which feeds segment 0.
-    pub async fn run_segment(
-        &self,
-        idx: usize,
-        mut first: Option<Response>,
-    ) -> Result<(), Attempt> {
-        let mut budget = self.ctx.client.retry_budget();
-        loop {
-            if is_cancelled() {
-                return Err(Attempt::Fatal(Error::Interrupted));
-            }
-            let (seg, size, saved) = {
-                let st = self.recorder.state();
-                (st.segments[idx].clone(), st.size, st.validators())
-            };
-            if seg.is_complete() {
-                return Ok(());
-            }
-            let span = seg.remaining();
-            let outcome = match first.take() {
-                Some(resp) => self.stream(idx, span, resp, true).await,
-                None if !self.ranges => Err(Attempt::Restart(
-                    "the stream broke and the server does not take ranges".into(),
-                )),
-                None => match self.request_range(&span, size, &saved).await {
-                    Ok(resp) => self.stream(idx, span, resp, false).await,
-                    Err(a) => Err(a),
-                },
-            };
-            match outcome {
-                Ok(()) => {}
-                Err(Attempt::Retry {
-                    error,
-                    retry_after,
-                    progressed,
-                }) => {
-                    self.recorder.save_now().await?;
-                    if progressed {
-                        budget.reset(); // the budget is for attempts that get nowhere
-                    }
-                    self.retry_or_fail(&mut budget, error, retry_after).await?;
-                }
-                Err(other) => return Err(other),
-            }
-        }
-    }
-
-    /// Waits before the next attempt (backoff, or the server's Retry-After),
-    /// or gives up with `error` once the retries are spent.
-    async fn retry_or_fail(
-        &self,
-        budget: &mut Budget,
-        error: Error,
-        retry_after: Option<Duration>,
-    ) -> Result<(), Attempt> {
-        let Some(wait) = budget.spend(retry_after) else {
-            return Err(Attempt::Fatal(error));
-        };
-        let (attempt, of) = budget.spent();
-        self.ctx
-            .reporter
-            .retry(Some(self.id), attempt, of, wait, &error.to_string());
-        crate::client::pause(wait).await?;
-        Ok(())
-    }
-
-    /// One range request; a reply is accepted only as an exact 206.
-    async fn request_range(
-        &self,
-        span: &Span,
-        size: u64,
-        saved: &Validators,
-    ) -> Result<Response, Attempt> {
-        let client = &self.ctx.client;
-        let validator = saved.if_range();
-        let resp = client
-            .send(Method::GET, &self.url, &file_headers(Some(span), validator))
-            .await?;
-        let refused = |why: &str| Err(Attempt::Restart(why.into()));
-        let headers = resp.headers();
-        match resp.status() {
-            StatusCode::PARTIAL_CONTENT if !response::range_matches(headers, span, size) => {
-                refused("the server answered a range with a different Content-Range")
-            }
-            StatusCode::PARTIAL_CONTENT if !response::same_version(headers, saved) => refused(
-                "the server answered a range of another version of the file (its ETag or \
-                 Last-Modified changed)",
-            ),
-            StatusCode::PARTIAL_CONTENT => Ok(resp),
-            StatusCode::OK => refused(
-                "the server sent the whole file to a range request (changed remote, or no ranges)",
-            ),
-            StatusCode::RANGE_NOT_SATISFIABLE => {
-                refused("the server cannot serve the saved range (the remote file changed)")
-            }
-            _ => {
-                client.check_status(&self.url, &resp)?;
-                Err(Attempt::Fatal(Error::Protocol(format!(
-                    "unexpected HTTP {} to a range request",
-                    resp.status().as_u16()
-                ))))
-            }
-        }
-    }
-
-    /// Streams an answer into the segment, never past its end. A `whole`
-    /// answer (the first, from byte 0) feeds segment 0 up to its end; the
-    /// rest belongs to the other segments.
-    async fn stream(
-        &self,
-        idx: usize,
-        span: Span,
-        resp: Response,
-        whole: bool,
-    ) -> Result<(), Attempt> {
-        response::check_encoding(resp.headers(), &self.name, self.checksum_known)
-            .map_err(|e| Attempt::Fatal(Error::Protocol(e)))?;
-        let limit = self.ctx.limit.as_ref();
-        pump(
-            resp,
-            &self.file,
-            span.start,
-            Some(span.end),
-            whole,
-            limit,
-            |n| self.record(idx, n),
-        )
-        .await
-        .map(|_| ())
-    }
+/// Where a body's bytes go: asked before each write, told after.
+pub trait Landing {
+    /// How many of `len` bytes at `pos` may be written now; 0 ends the body
+    /// there (its piece ended, or is another's now).
+    fn admit(&mut self, pos: u64, len: u64) -> Result<u64, Error>;
+    /// `data` now lies at `pos` in the file.
+    fn landed(&mut self, pos: u64, data: &Bytes) -> Result<(), Error>;
 }
 
 /// The body loop, the one place a file's bytes arrive: writes `resp`'s
-/// body at `start` onwards in blocks, never past `end` when known, at the
-/// pace `limit` allows, calling `wrote(n)` after each write. Returns the
-/// position reached. Ctrl-C flushes what has arrived and stops.
+/// body at `start` onwards in blocks, each as far as `landing` admits, never
+/// past `limit` (the end of what was asked for) when known, at the pace
+/// `rate` allows. Returns the position reached: at the body's end,
+/// or where the landing took no more (the rest is not read). Ctrl-C
+/// flushes what has arrived and stops.
 pub async fn pump(
     resp: Response,
     file: &File,
     start: u64,
-    end: Option<u64>,
-    whole: bool,
-    limit: Option<&RateLimit>,
-    wrote: impl FnMut(u64) -> Result<(), Error>,
+    limit: Option<u64>,
+    rate: Option<&RateLimit>,
+    landing: &mut impl Landing,
 ) -> Result<u64, Attempt> {
     let mut sink = Sink {
         file,
         pos: start,
-        buf: Vec::with_capacity(WRITE_BLOCK),
-        wrote,
+        buf: crate::verify::take_block(),
+        landing,
+        stopped: false,
     };
     let mut stream = resp.bytes_stream();
     let mut progressed = false;
@@ -240,35 +117,36 @@ pub async fn pump(
             }
             next = stream.next() => next,
         };
-        if let (Some(limit), Some(Ok(chunk))) = (limit, &next) {
+        // `--limit-rate`: each chunk waits for its share of the run's rate.
+        if let (Some(rate), Some(Ok(chunk))) = (rate, &next) {
             tokio::select! {
                 biased;
                 _ = cancel.wait_for(|c| *c) => {
                     sink.flush()?;
                     return Err(Attempt::Fatal(Error::Interrupted));
                 }
-                () = limit.take(chunk.len()) => {}
+                () = rate.take(chunk.len()) => {}
             }
         }
         match next {
             Some(Ok(chunk)) => {
                 progressed = true;
                 let held = sink.pos + sink.buf.len() as u64;
-                if let Some(end) = end
+                if let Some(end) = limit
                     && chunk.len() as u64 > end - held
                 {
-                    sink.push(&chunk[..(end - held) as usize])?;
+                    sink.push(chunk.slice(..(end - held) as usize))?;
                     sink.flush()?;
-                    if whole {
+                    if sink.stopped {
                         return Ok(sink.pos);
                     }
                     return Err(Attempt::Restart(
                         "the server sent more bytes than the range holds".into(),
                     ));
                 }
-                sink.push(&chunk)?;
-                if end == Some(sink.pos + sink.buf.len() as u64) && !whole {
-                    break;
+                sink.push(chunk)?;
+                if sink.stopped {
+                    return Ok(sink.pos);
                 }
             }
             Some(Err(e)) => {
@@ -286,8 +164,8 @@ pub async fn pump(
         }
     }
     sink.flush()?;
-    match end {
-        Some(end) if sink.pos < end => Err(Attempt::Retry {
+    match limit {
+        Some(end) if sink.pos < end && !sink.stopped => Err(Attempt::Retry {
             error: Error::Network(format!(
                 "the body ended early at byte {} of {end}",
                 sink.pos
@@ -300,44 +178,64 @@ pub async fn pump(
 }
 
 /// Gathers chunks into blocks and writes each at its offset.
-struct Sink<'a, W> {
+struct Sink<'a, L> {
     file: &'a File,
     pos: u64,
-    buf: Vec<u8>,
-    wrote: W,
+    buf: BytesMut,
+    landing: &'a mut L,
+    /// The landing took no more.
+    stopped: bool,
 }
 
-impl<W: FnMut(u64) -> Result<(), Error>> Sink<'_, W> {
-    fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
-        if self.buf.is_empty() && chunk.len() >= WRITE_BLOCK {
-            // A large chunk goes to disk as it came: no copy.
-            return self.write(chunk);
-        }
-        self.buf.extend_from_slice(chunk);
-        if self.buf.len() >= WRITE_BLOCK {
-            self.flush()?;
+impl<L: Landing> Sink<'_, L> {
+    /// Copies `chunk` into whole blocks. A chunk is never passed on as it
+    /// came: it is a slice of the HTTP client's read buffer, and a digest
+    /// holding it would keep that whole buffer alive (memory would grow
+    /// with every connection, unbounded by the digests' caps).
+    fn push(&mut self, chunk: Bytes) -> Result<(), Error> {
+        let mut rest = &chunk[..];
+        while !rest.is_empty() {
+            let n = rest.len().min(WRITE_BLOCK - self.buf.len());
+            self.buf.extend_from_slice(&rest[..n]);
+            rest = &rest[n..];
+            if self.buf.len() >= WRITE_BLOCK {
+                self.flush()?;
+                if self.stopped {
+                    break;
+                }
+            }
         }
         Ok(())
     }
 
+    /// Writes the gathered block; it then goes on, shared, to the digests.
     fn flush(&mut self) -> Result<(), Error> {
-        let buf = std::mem::take(&mut self.buf);
-        self.write(&buf)?;
-        self.buf = buf;
-        self.buf.clear();
-        Ok(())
-    }
-
-    /// A positioned write of one block lands in the page cache in tens of
-    /// microseconds; doing it inline avoids a thread hand-off per block.
-    fn write(&mut self, data: &[u8]) -> Result<(), Error> {
-        if data.is_empty() {
+        if self.buf.is_empty() {
             return Ok(());
         }
-        self.file
-            .write_all_at(data, self.pos)
-            .map_err(|e| Error::io("cannot write the partial file", e))?;
-        self.pos += data.len() as u64;
-        (self.wrote)(data.len() as u64)
+        let block = std::mem::replace(&mut self.buf, crate::verify::take_block());
+        self.write(block.freeze())
+    }
+
+    /// Positioned writes of what the landing admits. One block lands in the
+    /// page cache in tens of microseconds; doing it inline avoids a thread
+    /// hand-off per block.
+    fn write(&mut self, mut data: Bytes) -> Result<(), Error> {
+        while !data.is_empty() && !self.stopped {
+            let n = self.landing.admit(self.pos, data.len() as u64)?;
+            if n == 0 {
+                self.stopped = true;
+                break;
+            }
+            let part = data.split_to(n as usize);
+            self.file
+                .write_all_at(&part, self.pos)
+                .map_err(|e| Error::io("cannot write the partial file", e))?;
+            let at = self.pos;
+            self.pos += n;
+            self.landing.landed(at, &part)?;
+            crate::verify::give_block(part);
+        }
+        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! The resume record kept beside a partial file: what the remote looked like
-//! (size and validators) and how much of each segment is on disk. It holds no
+//! (size and validators) and how much of each piece is on disk (the
+//! `segments`, split pieces included). It holds no
 //! secret and no URL, is private (0600) and is replaced atomically.
 
 use std::io::Write;
@@ -18,20 +19,6 @@ pub struct Segment {
     pub span: Span,
     /// Bytes of this span already on disk, from its start.
     pub done: u64,
-}
-
-impl Segment {
-    pub fn is_complete(&self) -> bool {
-        self.done >= self.span.len()
-    }
-
-    /// The part of the span still to fetch.
-    pub fn remaining(&self) -> Span {
-        Span {
-            start: self.span.start + self.done,
-            end: self.span.end,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +49,17 @@ impl State {
         }
     }
 
+    /// A record of `segments` (the pieces as they stand).
+    pub fn of(size: u64, validators: &Validators, segments: Vec<Segment>) -> State {
+        State {
+            format: FORMAT,
+            size,
+            etag: validators.etag.clone(),
+            last_modified: validators.last_modified.clone(),
+            segments,
+        }
+    }
+
     /// What identified the remote file when the record was started.
     pub fn validators(&self) -> Validators {
         Validators {
@@ -72,18 +70,6 @@ impl State {
 
     pub fn bytes_done(&self) -> u64 {
         self.segments.iter().map(|s| s.done.min(s.span.len())).sum()
-    }
-
-    /// The length of the contiguous prefix on disk.
-    pub fn contiguous(&self) -> u64 {
-        let mut end = 0;
-        for s in &self.segments {
-            end = s.span.start + s.done.min(s.span.len());
-            if !s.is_complete() {
-                break;
-            }
-        }
-        end
     }
 
     /// A record that is internally consistent: segments in order, covering
@@ -146,21 +132,20 @@ pub fn remove(path: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::download::plan::split;
+    use crate::download::plan::cut;
     use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn state_round_trips_privately() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.part.state");
-        let mut s = State::new(100, Some("\"e1\"".into()), None, &split(100, 3));
+        let mut s = State::new(100, Some("\"e1\"".into()), None, &cut(100, 34));
         s.segments[0].done = 34;
         s.segments[1].done = 5;
         save(&p, &s).unwrap();
         assert_eq!(load(&p).unwrap(), s);
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        assert_eq!(s.contiguous(), 39);
         assert_eq!(s.bytes_done(), 39);
         assert_eq!(s.validators().if_range(), Some("\"e1\""));
     }
@@ -169,7 +154,7 @@ mod tests {
     fn inconsistent_records_are_rejected() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s");
-        let mut s = State::new(100, None, None, &split(100, 2));
+        let mut s = State::new(100, None, None, &cut(100, 50));
         s.segments[1].span.start = 49;
         save(&p, &s).unwrap();
         assert!(load(&p).is_none());
@@ -183,7 +168,7 @@ mod tests {
             1,
             Some("W/\"x\"".into()),
             Some("Tue, 09 Feb 2021 10:00:00 GMT".into()),
-            &split(1, 1),
+            &cut(1, 1),
         );
         assert_eq!(
             s.validators().if_range(),

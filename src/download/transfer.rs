@@ -1,25 +1,27 @@
-//! Moving one file's bytes: the first request, the segments run side by
-//! side (each written at its offset, never past its end), resume with
-//! `If-Range`, and the fallback to one stream from zero when ranges cannot
-//! be trusted. The digests follow the written prefix on their own threads.
+//! Moving one file's bytes: the first request, the decision to fetch it in
+//! pieces over several connections (`connection.rs`, scheduled by
+//! `pieces.rs`), resume with `If-Range`, and the fallback to one stream from
+//! zero when ranges cannot be trusted. The digests take the written blocks
+//! on the shared workers as the contiguous prefix grows.
 
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use reqwest::{Method, Response, StatusCode};
 use url::Url;
 
 use super::Ctx;
+use super::connection::Shared;
 use super::files;
 use super::plan;
-use super::record::Recorder;
 use super::response::{self, Validators};
-use super::segment::{Attempt, file_headers, pump};
+use super::segment::{Attempt, Landing, file_headers, pump};
 use super::state::{self, State};
 use crate::error::{Error, Result};
 use crate::text::{escape, human_bytes};
-use crate::verify::{Algo, Digests, FollowHasher, Watermark};
+use crate::verify::{Digester, Digests};
 
 /// Whole-file restarts (changed remote, refused ranges) at least allowed.
 const MIN_RESTARTS: u32 = 3;
@@ -30,21 +32,6 @@ pub struct Fetched {
     pub size: u64,
     pub digests: Digests,
     pub resumed_from: u64,
-}
-
-/// What the segments of one file's transfer share.
-pub struct Shared {
-    pub ctx: Arc<Ctx>,
-    pub id: usize,
-    pub url: Url,
-    pub file: File,
-    pub recorder: Recorder,
-    mark: Arc<Watermark>,
-    /// The catalog name, and whether a checksum will judge the bytes.
-    pub name: String,
-    pub checksum_known: bool,
-    /// Whether a range request may continue a broken stream.
-    pub ranges: bool,
 }
 
 /// One file to transfer.
@@ -159,20 +146,16 @@ async fn fresh_transfer(
     ctx.reporter.size_known(t.id, size);
     files::preallocate(&file, size)
         .map_err(|e| Error::io(format!("cannot allocate {}", t.part.display()), e))?;
-    let count = if ranges {
-        plan::segment_count(size, ctx.segments)
+    let connections = if ranges {
+        plan::connection_count(size, ctx.segments)
     } else {
         1
     };
-    let st = State::new(
-        size,
-        validators.etag,
-        validators.last_modified,
-        &plan::split(size, count),
-    );
-    let shared = Shared::new(ctx, t, file, st, ranges)?;
-    shared.recorder.save_now().await?;
-    run_segments(shared, Some(resp), 0, t.want_md5).await
+    let pieces = plan::cut(size, plan::piece_len(size, connections));
+    let st = State::new(size, validators.etag, validators.last_modified, &pieces);
+    // No record yet: a file done before the first save is due never needs one.
+    let shared = Shared::new(ctx, t, file, st, connections, ranges)?;
+    run_pieces(shared, Some(resp), 0).await
 }
 
 /// Continues a partial file: the first missing range is asked for with
@@ -195,61 +178,59 @@ async fn resume_transfer(
             human_bytes(st.size)
         ),
     );
-    let shared = Shared::new(ctx, t, file, st, true)?;
-    let mut done = run_segments(shared, None, from, t.want_md5).await?;
+    let connections = plan::connection_count(st.size, ctx.segments);
+    let shared = Shared::new(ctx, t, file, st, connections, true)?;
+    let mut done = run_pieces(shared, None, from).await?;
     done.resumed_from = from;
     Ok(done)
 }
 
-/// Runs every incomplete segment concurrently, then waits for the digests.
-async fn run_segments(
+/// Runs the connections until every piece is on disk, then waits for the
+/// digests. The first answer, if any, feeds the first piece.
+async fn run_pieces(
     shared: Arc<Shared>,
     first: Option<Response>,
     resumed_from: u64,
-    want_md5: bool,
 ) -> Result<Fetched, Attempt> {
-    let hashers = spawn_hashers(&shared.file, &shared.mark, want_md5)?;
-    shared.advance_mark();
-    let (incomplete, size) = {
-        let st = shared.recorder.state();
-        let incomplete: Vec<usize> = (0..st.segments.len())
-            .filter(|&i| !st.segments[i].is_complete())
-            .collect();
-        (incomplete, st.size)
-    };
+    let mut first = first.and_then(|resp| {
+        let mut pieces = shared.recorder.pieces();
+        let key = pieces.take(0)?;
+        pieces.set_whole(0);
+        Some((key, resp))
+    });
     let mut tasks = tokio::task::JoinSet::new();
-    let mut first = first;
-    for idx in incomplete {
+    for conn in 0..shared.connections as usize {
         let sh = shared.clone();
-        let resp = if idx == 0 { first.take() } else { None };
-        tasks.spawn(async move { sh.run_segment(idx, resp).await });
+        let resp = first.take();
+        tasks.spawn(async move { sh.run_connection(conn, resp).await });
     }
-    drop(first);
     let mut failure: Option<Attempt> = None;
     while let Some(joined) = tasks.join_next().await {
         let result = joined.unwrap_or_else(|e| {
             Err(Attempt::Fatal(Error::Protocol(format!(
-                "a segment task failed: {e}"
+                "a connection task failed: {e}"
             ))))
         });
         if let Err(e) = result
             && failure.is_none()
         {
-            // The first failure decides; the other segments stop and save.
+            // The first failure decides; the other connections stop and save.
             tasks.abort_all();
             failure = Some(e);
         }
     }
     if let Some(e) = failure {
-        shared.mark.abort();
+        shared.digester.abort();
         let _ = shared.recorder.save_now().await;
         return Err(e);
     }
-    shared.recorder.save_now().await?;
-    shared.mark.finish(size);
-    let digests = join_hashers(hashers).await?;
-    let Shared { file, .. } = Arc::try_unwrap(shared)
-        .map_err(|_| Error::Protocol("internal: segment still running".into()))?;
+    // Complete: the place step syncs the data once; a record saved earlier
+    // stays true (it claims less than is on disk) until placing drops it.
+    shared.recorder.stop(false).await;
+    let size = shared.recorder.pieces().size();
+    let Shared { file, digester, .. } = Arc::try_unwrap(shared)
+        .map_err(|_| Error::Protocol("internal: a connection still runs".into()))?;
+    let digests = finish_digests(digester, size).await?;
     Ok(Fetched {
         file,
         size,
@@ -265,37 +246,57 @@ async fn stream_unknown_length(
     file: File,
     resp: Response,
 ) -> Result<Fetched, Attempt> {
-    let mark = Watermark::new();
-    let hashers = spawn_hashers(&file, &mark, t.want_md5)?;
-    let mut pos = 0;
-    let pumped = pump(resp, &file, 0, None, true, ctx.limit.as_ref(), |n| {
-        pos += n;
-        if pos > ctx.max_size {
-            return Err(too_big("streaming past", pos, ctx.max_size));
-        }
-        ctx.reporter.advance(t.id, n);
-        mark.advance_to(pos);
-        Ok(())
-    })
-    .await;
+    let readback = file
+        .try_clone()
+        .map_err(|e| Error::io("cannot reopen the partial file", e))?;
+    let digester = Digester::new(t.want_md5, Some(readback));
+    let mut landing = Unbounded {
+        ctx,
+        id: t.id,
+        digester: &digester,
+    };
+    let pumped = pump(resp, &file, 0, None, ctx.limit.as_ref(), &mut landing).await;
     let size = match pumped {
         Ok(size) => size,
         Err(e) => {
-            mark.abort();
+            digester.abort();
             return Err(match e {
                 Attempt::Retry { error, .. } => Attempt::Restart(error.to_string()),
                 other => other,
             });
         }
     };
-    mark.finish(size);
-    let digests = join_hashers(hashers).await?;
+    let digests = finish_digests(digester, size).await?;
     Ok(Fetched {
         file,
         size,
         digests,
         resumed_from: 0,
     })
+}
+
+/// The one stream of a body of unknown length: every byte is admitted up
+/// to `--max-size`.
+struct Unbounded<'a> {
+    ctx: &'a Ctx,
+    id: usize,
+    digester: &'a Digester,
+}
+
+impl Landing for Unbounded<'_> {
+    fn admit(&mut self, pos: u64, len: u64) -> Result<u64> {
+        if pos + len > self.ctx.max_size {
+            return Err(too_big("streaming past", pos + len, self.ctx.max_size));
+        }
+        Ok(len)
+    }
+
+    fn landed(&mut self, pos: u64, data: &Bytes) -> Result<()> {
+        self.ctx.reporter.advance(self.id, data.len() as u64);
+        let end = pos + data.len() as u64;
+        self.digester.wrote(pos, data, end);
+        Ok(())
+    }
 }
 
 /// A file larger than `--max-size` (exit 1).
@@ -307,72 +308,10 @@ fn too_big(how: &str, size: u64, max: u64) -> Error {
     ))
 }
 
-type Hashers = (FollowHasher, Option<FollowHasher>);
-
-/// The digest threads: sha256 always, md5 when an md5 is expected.
-fn spawn_hashers(file: &File, mark: &Arc<Watermark>, want_md5: bool) -> Result<Hashers> {
-    let spawn = |algo: Algo| -> Result<FollowHasher> {
-        let clone = file
-            .try_clone()
-            .map_err(|e| Error::io("cannot reopen the partial file", e))?;
-        Ok(FollowHasher::spawn(clone, algo, mark.clone()))
-    };
-    let md5 = if want_md5 {
-        Some(spawn(Algo::Md5)?)
-    } else {
-        None
-    };
-    Ok((spawn(Algo::Sha256)?, md5))
-}
-
-async fn join_hashers((sha, md5): Hashers) -> Result<Digests> {
-    let (sha256, md5) =
-        tokio::task::spawn_blocking(move || (sha.join(), md5.map(FollowHasher::join)))
-            .await
-            .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?;
-    if sha256.is_none() || md5.as_ref().is_some_and(Option::is_none) {
-        return Err(Error::Protocol(
-            "could not read back the downloaded data".into(),
-        ));
-    }
-    Ok(Digests {
-        md5: md5.flatten(),
-        sha256,
-    })
-}
-
-impl Shared {
-    fn new(
-        ctx: &Arc<Ctx>,
-        t: &Target<'_>,
-        file: File,
-        st: State,
-        ranges: bool,
-    ) -> Result<Arc<Shared>> {
-        let recorder = Recorder::new(state::state_path(t.part), &file, st, ranges)?;
-        Ok(Arc::new(Shared {
-            ctx: ctx.clone(),
-            id: t.id,
-            url: t.url.clone(),
-            file,
-            recorder,
-            mark: Watermark::new(),
-            name: t.name.to_string(),
-            checksum_known: t.checksum_known,
-            ranges,
-        }))
-    }
-
-    fn advance_mark(&self) {
-        let contiguous = self.recorder.state().contiguous();
-        self.mark.advance_to(contiguous);
-    }
-
-    /// Records `n` more bytes written at the front of segment `idx`.
-    pub fn record(&self, idx: usize, n: u64) -> Result<()> {
-        self.recorder.record(idx, n)?;
-        self.advance_mark();
-        self.ctx.reporter.advance(self.id, n);
-        Ok(())
-    }
+/// Waits (off the async thread) for the digests of the `size` bytes written.
+async fn finish_digests(digester: Digester, size: u64) -> Result<Digests> {
+    tokio::task::spawn_blocking(move || digester.finish(size))
+        .await
+        .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
+        .ok_or_else(|| Error::Protocol("could not read back the downloaded data".into()))
 }

@@ -1,18 +1,22 @@
 //! Checksums: what a file is expected to hash to (the catalog md5, `--md5`,
-//! `--sha256`, checksum files), the streaming hashers, and the check of files
-//! already on disk behind `magedl verify`, returned as verdicts.
+//! `--sha256`, checksum files), the digests computed on a shared pool of
+//! workers while a file is written or read, and the check of files already
+//! on disk behind `magedl verify`, returned as verdicts.
 
+mod blocks;
 mod cache;
 mod check;
 mod checksums;
-mod hasher;
+mod digest;
+mod pool;
 
 use serde::Serialize;
 
+pub use blocks::{BLOCK, give as give_block, take as take_block};
 pub use cache::Cache;
 pub use check::{Lookup, Outcome, Verdict, check_files};
 pub use checksums::{malformed, parse_checksum_file_strict, parse_checksums, read_checksum_file};
-pub use hasher::{FollowHasher, Watermark, hash_file};
+pub use digest::{Digester, hash_file};
 
 use crate::catalog::Release;
 use crate::error::{Error, Result};

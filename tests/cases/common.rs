@@ -200,6 +200,35 @@ fn parts_file(dir: &Path, file: &str) -> PathBuf {
     path
 }
 
+/// The `(start, end)` of a `Range: bytes=START-END` header (inclusive end).
+pub fn parse_range(header: &str) -> (u64, u64) {
+    let (a, b) = header
+        .strip_prefix("bytes=")
+        .and_then(|r| r.split_once('-'))
+        .unwrap_or_else(|| panic!("not an exact range: {header}"));
+    (a.parse().unwrap(), b.parse().unwrap())
+}
+
+/// The range requests of a pieced download that the first answer fed from
+/// byte 0: each exact and inside the file, none from 0, and together they
+/// cover everything from the first of them to the end without a gap (a
+/// split piece is asked for twice, in part).
+pub fn assert_ranges_cover_the_rest(ranges: &[String], size: u64) {
+    let mut spans: Vec<(u64, u64)> = ranges.iter().map(|r| parse_range(r)).collect();
+    spans.sort_unstable();
+    assert!(!spans.is_empty(), "no range request");
+    assert!(
+        spans.iter().all(|&(a, b)| 0 < a && a <= b && b < size),
+        "{ranges:?}"
+    );
+    let mut covered = spans[0].0;
+    for &(a, b) in &spans {
+        assert!(a <= covered, "a gap before byte {a}: {ranges:?}");
+        covered = covered.max(b + 1);
+    }
+    assert_eq!(covered, size, "{ranges:?}");
+}
+
 /// `sha256sum --check --strict` over DIR/SHA256SUMS.
 pub fn sha256sum_check(dir: &Path) -> std::process::Output {
     std::process::Command::new("sha256sum")

@@ -30,7 +30,7 @@ fn a_single_stream_download_is_byte_identical() {
 }
 
 #[test]
-fn a_segmented_download_is_byte_identical_and_uses_exact_ranges() {
+fn a_pieced_download_is_byte_identical_and_uses_exact_ranges() {
     let env = env_with(vec![big("seg.bin", 9 * MIB + 7, 2)]);
     env.ok(&["download", "seg.bin", "-s", "4", "-q"]);
     env.assert_identical("seg.bin");
@@ -39,16 +39,9 @@ fn a_segmented_download_is_byte_identical_and_uses_exact_ranges() {
         .into_iter()
         .filter_map(|r| r.range)
         .collect();
-    assert_eq!(
-        ranges.len(),
-        3,
-        "the first GET serves segment 0: {ranges:?}"
-    );
-    assert!(
-        ranges
-            .iter()
-            .all(|r| r.starts_with("bytes=") && !r.starts_with("bytes=0-"))
-    );
+    // The first GET feeds the first piece; four connections share the rest.
+    assert!(ranges.len() >= 3, "{ranges:?}");
+    assert_ranges_cover_the_rest(&ranges, 9 * MIB + 7);
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod listing;
 mod man;
 mod nginx;
 mod nightly;
+mod pieces;
 mod progress;
 mod resume;
 mod safety;

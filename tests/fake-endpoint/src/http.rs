@@ -598,6 +598,7 @@ fn serve_file(
 
     let mut range = RangeReq::None;
     if cfg.ranges
+        && !cfg.ignore_ranges
         && is_get
         && !gzip
         && let Some(rv) = req
@@ -681,9 +682,13 @@ fn serve_file(
             .expect("response");
     }
 
-    let (truncate, stall) = {
+    let (truncate, stall, first_range) = {
         let mut c = sh.counters.lock().unwrap();
         c.started_gets += 1;
+        let first_range = status == 206 && c.range_answers == 0;
+        if status == 206 {
+            c.range_answers += 1;
+        }
         let truncate = match cfg.truncate_at {
             Some(n) if c.truncations < cfg.truncate_times => {
                 c.truncations += 1;
@@ -698,7 +703,11 @@ fn serve_file(
             }
             _ => None,
         };
-        (truncate, stall)
+        (truncate, stall, first_range)
+    };
+    let throttle = match cfg.throttle_first_range_bps {
+        Some(bps) if first_range => Some(bps),
+        _ => cfg.throttle_bps,
     };
 
     let (tx, rx) = mpsc::channel(4);
@@ -715,7 +724,7 @@ fn serve_file(
         gzip,
         truncate,
         stall,
-        throttle: cfg.throttle_bps.filter(|b| *b > 0),
+        throttle: throttle.filter(|b| *b > 0),
     };
     tokio::spawn(produce(p, tx));
     builder.body(ChanBody { rx }.boxed()).expect("response")

@@ -173,6 +173,12 @@ pub struct Config {
     pub stall_times: u32,
     pub status_sequence: Vec<(u16, Option<u64>)>,
     pub throttle_bps: Option<u64>,
+    /// The body rate of the first range answer (206) only, in bytes per
+    /// second: one slow connection among fast ones.
+    pub throttle_first_range_bps: Option<u64>,
+    /// Offer `Accept-Ranges: bytes` but answer every range with a 200 of
+    /// the whole file (a server that lies about ranges).
+    pub ignore_ranges: bool,
     pub change_after: Option<u32>,
     /// Serve a range even when `If-Range` names another version (busybox
     /// httpd and some object stores do): a 206 of the *new* content.
@@ -219,6 +225,8 @@ impl Default for Config {
             stall_times: 1,
             status_sequence: Vec::new(),
             throttle_bps: None,
+            throttle_first_range_bps: None,
+            ignore_ranges: false,
             change_after: None,
             ignore_if_range: false,
             wrong_content_range: false,
@@ -256,6 +264,8 @@ pub(crate) struct Counters {
     pub truncations: u32,
     pub stalls: u32,
     pub redirects: u64,
+    /// Range answers (206) started.
+    pub range_answers: u32,
     /// TLS handshakes that failed (e.g. the client rejected the certificate).
     pub tls_failures: u32,
 }

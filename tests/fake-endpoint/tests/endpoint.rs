@@ -569,6 +569,31 @@ fn body_shape_switches() {
         el >= Duration::from_millis(400) && el < Duration::from_secs(3),
         "{el:?}"
     );
+
+    // Only the first range answer is slow.
+    srv.update(|c| {
+        c.throttle_bps = None;
+        c.throttle_first_range_bps = Some(400_000);
+    });
+    let range = |r: &str| {
+        let t = std::time::Instant::now();
+        let resp = get(&srv, "file/g.bin", Some(CE), &[("Range", r)]);
+        (resp, t.elapsed())
+    };
+    let (first, slow) = range("bytes=0-199999");
+    assert_eq!((first.status, &first.body[..]), (206, &whole[..200_000]));
+    let (second, fast) = range("bytes=0-199999");
+    assert_eq!(second.status, 206);
+    assert!(
+        slow >= Duration::from_millis(400) && fast < Duration::from_millis(300),
+        "{slow:?} {fast:?}"
+    );
+
+    // Ranges offered, yet every range answered whole.
+    srv.update(|c| c.ignore_ranges = true);
+    let r = get(&srv, "file/g.bin", Some(CE), &[("Range", "bytes=10-19")]);
+    assert_eq!((r.status, r.header("accept-ranges")), (200, Some("bytes")));
+    assert_eq!(r.body, whole);
 }
 
 #[test]
