@@ -14,6 +14,11 @@
 #              vs aria2c -x4 -s4 and curl
 #   many       200 x 1 MiB with -j 8, verified, vs curl --parallel + md5sum,
 #              and the peak RSS of both
+#   verify     magedl verify of the 1 GiB file (md5 + sha256, one read) vs
+#              md5sum of it
+#   noop       a second sync of a directory holding the 1 GiB file, and of
+#              a 1,000-file catalog: wall time, blocks read from disk, and
+#              file requests (goals: < 0.1 s and < 0.3 s, none read)
 # Every goal row is collected and printed again as one table at the end.
 #
 # Adding a section: write `section_NAME() { ... }` using the helpers
@@ -87,6 +92,7 @@ free_port() {
 start_nginx() {
   PORT=$(free_port)
   CAPPED_PORT=$(free_port)
+  LOGGED_PORT=$(free_port)
   cat > "$WORK/nginx.conf" <<CONF
 worker_processes 1;
 error_log $WORK/logs/error.log;
@@ -99,11 +105,13 @@ http {
   default_type application/octet-stream;
   server { listen 127.0.0.1:$PORT; root $WORK/www; }
   server { listen 127.0.0.1:$CAPPED_PORT; root $WORK/www; limit_rate 50m; }
+  server { listen 127.0.0.1:$LOGGED_PORT; root $WORK/www; access_log $WORK/logs/access.log; }
 }
 CONF
   "$NGINX" -p "$WORK" -c nginx.conf
   ENDPOINT="http://127.0.0.1:$PORT/"
   CAPPED="http://127.0.0.1:$CAPPED_PORT/"
+  LOGGED="http://127.0.0.1:$LOGGED_PORT/"
 }
 
 # Before every run: an empty output folder, the page cache dropped (the
@@ -301,6 +309,63 @@ section_many() {
   goal_rss "peak RSS, 200 files, -j 8" "$me" "$peer" 20
 }
 register many
+
+section_verify() {
+  data_file "$BIG" "$SIZE_MIB"
+  uses "$BIG"
+  local file=$WORK/www/file/$BIG
+  timed_runs "magedl verify (md5 + sha256)" "exec $BIN verify --md5 $(cat "$WORK/md5/$BIG") $file" \
+    "md5sum of the file" "exec md5sum $file"
+  table_head "verify: $SIZE_MIB MiB on disk (warm), both digests in one read"
+  row "magedl verify (md5 + sha256)"
+  row "md5sum of the file"
+  goal "verify $SIZE_MIB MiB" "magedl verify (md5 + sha256)" "md5sum of the file" 1.1
+}
+register verify
+
+# noop_runs LABEL DIR GLOB MAX: after one sync that fills DIR, RUNS more with
+# nothing new: their wall time (median), the blocks they read from disk
+# (the page cache is dropped before each) and the file requests they made.
+noop_runs() {
+  local label=$1 dir=$2 glob=$3 max=$4 round walls=() reads=0 requests
+  $BIN --endpoint "$LOGGED" -q sync "$dir" "$glob" > /dev/null
+  : > "$WORK/logs/access.log"
+  for round in $(seq "$RUNS"); do
+    # What loading the binary itself reads from a cold cache, to take off.
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+    /usr/bin/time -f '%I' -o "$WORK/time" $BIN --version > /dev/null
+    local base wall blocks
+    read -r base < "$WORK/time"
+    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+    /usr/bin/time -f '%e %I' -o "$WORK/time" $BIN --endpoint "$LOGGED" -q sync "$dir" "$glob" > /dev/null
+    read -r wall blocks < "$WORK/time"
+    walls+=("$wall")
+    reads=$((reads + (blocks > base ? blocks - base : 0)))
+  done
+  requests=$(grep -c ' /file/' "$WORK/logs/access.log" || true)
+  local median verdict
+  median=$(printf '%s\n' "${walls[@]}" | median_of)
+  verdict=$(awk -v t="$median" -v m="$max" -v r="$requests" 'BEGIN { print (t < m && r == 0) ? "met" : "NOT met" }')
+  printf '| %s | %s s | (%s KiB read beside the binary, %s file requests, %s runs) | | < %s s, none read | %s |\n' \
+    "$label" "$median" "$((reads / 2))" "$requests" "$RUNS" "$max" "$verdict" >> "$GOALS"
+  printf 'goal: %s: %s s, %s KiB read beside the binary, %s file requests (goal < %s s): %s\n' \
+    "$label" "$median" "$((reads / 2))" "$requests" "$max" "$verdict"
+}
+
+section_noop() {
+  data_file "$BIG" "$SIZE_MIB"
+  local i
+  mkdir -p "$WORK/tiny"
+  for i in $(seq -w 1 1000); do
+    local name=tiny-$i.bin path=$WORK/www/file/tiny-$i.bin
+    [ -f "$path" ] || { head -c 1024 /dev/urandom > "$path"; md5sum < "$path" | cut -d' ' -f1 > "$WORK/md5/$name"; CATALOG_STALE=1; }
+  done
+  uses "$BIG"
+  table_head "noop: a second sync with nothing new"
+  noop_runs "no-op sync, $SIZE_MIB MiB held" "$WORK/noop-big" "$BIG" 0.1
+  noop_runs "no-op sync, 1,000-file catalog" "$WORK/noop-many" 'tiny-*' 0.3
+}
+register noop
 
 # ------------------------------------------------------------------- main
 

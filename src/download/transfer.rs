@@ -230,7 +230,7 @@ async fn run_pieces(
     let size = shared.recorder.pieces().size();
     let Shared { file, digester, .. } = Arc::try_unwrap(shared)
         .map_err(|_| Error::Protocol("internal: a connection still runs".into()))?;
-    let digests = finish_digests(digester, size).await?;
+    let digests = finish_digests(&file, digester, size).await?;
     Ok(Fetched {
         file,
         size,
@@ -266,7 +266,7 @@ async fn stream_unknown_length(
             });
         }
     };
-    let digests = finish_digests(digester, size).await?;
+    let digests = finish_digests(&file, digester, size).await?;
     Ok(Fetched {
         file,
         size,
@@ -308,10 +308,21 @@ fn too_big(how: &str, size: u64, max: u64) -> Error {
     ))
 }
 
-/// Waits (off the async thread) for the digests of the `size` bytes written.
-async fn finish_digests(digester: Digester, size: u64) -> Result<Digests> {
-    tokio::task::spawn_blocking(move || digester.finish(size))
+/// Waits (off the async thread) for the digests of the `size` bytes
+/// written, while the data is flushed to disk beside them: the flush a
+/// verified file needs before its rename overlaps the hashing's tail
+/// instead of following it (on a 1 GiB file, about a second).
+async fn finish_digests(file: &File, digester: Digester, size: u64) -> Result<Digests> {
+    let flushing = file
+        .try_clone()
+        .map(|f| tokio::task::spawn_blocking(move || f.sync_data()));
+    let digests = tokio::task::spawn_blocking(move || digester.finish(size))
         .await
         .map_err(|e| Error::Protocol(format!("hashing failed: {e}")))?
-        .ok_or_else(|| Error::Protocol("could not read back the downloaded data".into()))
+        .ok_or_else(|| Error::Protocol("could not read back the downloaded data".into()))?;
+    if let Ok(flushing) = flushing {
+        // A failure shows again, and is reported, when the file is placed.
+        let _ = flushing.await;
+    }
+    Ok(digests)
 }

@@ -27,8 +27,15 @@ use super::{Algo, Digests, blocks, pool};
 use crate::guard::lock;
 
 /// Bytes a lane may hold before the writer stops handing blocks over (the
-/// rest is read back later): with -j 8, eight files hold at most this.
-pub const LANE_CAP: usize = 256 << 10;
+/// rest is read back later). Enough to keep a digest busy while the next
+/// block is read: with two blocks a lane ran dry between them and one file
+/// hashed at the speed of one core.
+pub const LANE_CAP: usize = 4 << 20;
+/// Bytes all the lanes of the process may hold together, so that -j 8
+/// small files stay within a few MiB while one big file gets it all.
+const ALL_LANES_CAP: usize = 4 << 20;
+/// Bytes held by every lane of the process.
+static HELD: AtomicUsize = AtomicUsize::new(0);
 /// A block read back from the file at once.
 const READ_BLOCK: usize = blocks::BLOCK;
 /// Blocks one job hashes before it lets other lanes have the worker.
@@ -170,6 +177,7 @@ impl Digester {
         for lane in &self.inner.lanes {
             let dropped: usize = lock(&lane.queue).blocks.drain(..).map(|b| b.len()).sum();
             lane.held.fetch_sub(dropped, Ordering::AcqRel);
+            HELD.fetch_sub(dropped, Ordering::AcqRel);
         }
         self.inner.changed.notify_all();
     }
@@ -208,6 +216,10 @@ impl Inner {
         self.lanes
             .iter()
             .all(|l| l.held.load(Ordering::Acquire) < LANE_CAP)
+            // A file whose lanes are empty may always go on: only its own
+            // lanes draining wake it, so it must never wait on others'.
+            && (HELD.load(Ordering::Acquire) < ALL_LANES_CAP
+                || self.lanes.iter().all(|l| l.held.load(Ordering::Acquire) == 0))
     }
 
     fn lanes_idle(&self) -> bool {
@@ -222,6 +234,7 @@ impl Inner {
     fn push(self: &Arc<Self>, data: &Bytes) {
         for (idx, lane) in self.lanes.iter().enumerate() {
             lane.held.fetch_add(data.len(), Ordering::AcqRel);
+            HELD.fetch_add(data.len(), Ordering::AcqRel);
             let mut q = lock(&lane.queue);
             q.blocks.push_back(data.clone());
             if !q.busy {
@@ -245,6 +258,7 @@ impl Inner {
                 h.update(&block);
             }
             lane.held.fetch_sub(block.len(), Ordering::AcqRel);
+            HELD.fetch_sub(block.len(), Ordering::AcqRel);
             blocks::give(block);
         }
         drop(hasher);
