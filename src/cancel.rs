@@ -23,7 +23,7 @@ extern "C" fn on_signal(_: libc::c_int) {
     if SIGNALS.fetch_add(1, Ordering::SeqCst) > 0 {
         // SAFETY: _exit is async-signal-safe; resume records are on disk,
         // rewritten at least every second.
-        unsafe { libc::_exit(130) };
+        unsafe { libc::_exit(crate::error::Exit::Interrupted as i32) };
     }
     let fd = WAKE.load(Ordering::SeqCst);
     if fd >= 0 {

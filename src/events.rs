@@ -64,3 +64,72 @@ pub struct Totals {
     #[serde(skip)]
     pub fetched: u64,
 }
+
+/// Events passed on to `inner`, with the retries of each file counted for
+/// the report.
+pub struct Counted {
+    inner: std::sync::Arc<dyn Events>,
+    retries: std::sync::Mutex<std::collections::HashMap<usize, u32>>,
+}
+
+impl Counted {
+    pub fn new(inner: std::sync::Arc<dyn Events>) -> Counted {
+        Counted {
+            inner,
+            retries: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The retries file `id` needed.
+    pub fn retries(&self, id: usize) -> u32 {
+        crate::guard::lock(&self.retries)
+            .get(&id)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Events for Counted {
+    fn plan(&self, files: usize) {
+        self.inner.plan(files);
+    }
+    fn start(&self, id: usize, name: &str, size: Option<u64>, from: u64) {
+        self.inner.start(id, name, size, from);
+    }
+    fn size_known(&self, id: usize, size: u64) {
+        self.inner.size_known(id, size);
+    }
+    fn advance(&self, id: usize, delta: u64) {
+        self.inner.advance(id, delta);
+    }
+    fn reset(&self, id: usize, position: u64) {
+        self.inner.reset(id, position);
+    }
+    fn note(&self, id: usize, msg: &str) {
+        self.inner.note(id, msg);
+    }
+    fn done(&self, id: usize, done: &Done<'_>) {
+        self.inner.done(id, done);
+    }
+    fn skipped(&self, id: usize, name: &str, bytes: u64) {
+        self.inner.skipped(id, name, bytes);
+    }
+    fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str) {
+        if let Some(id) = id {
+            *crate::guard::lock(&self.retries).entry(id).or_default() += 1;
+        }
+        self.inner.retry(id, attempt, of, wait, why);
+    }
+    fn warn(&self, msg: &str) {
+        self.inner.warn(msg);
+    }
+    fn tick(&self) {
+        self.inner.tick();
+    }
+    fn trace(&self, line: &str) {
+        self.inner.trace(line);
+    }
+    fn summary(&self, totals: &Totals, line: &str) {
+        self.inner.summary(totals, line);
+    }
+}

@@ -14,7 +14,7 @@ use crate::client::Client;
 use crate::config::{self, Config};
 use crate::download::{self, Action, Ctx, Job, Planned, Settings, StateDir};
 use crate::error::{Error, Exit, Result};
-use crate::events::Events;
+use crate::events::{Counted, Events};
 use crate::progress;
 use crate::text::{escape, json_pretty};
 use crate::verify;
@@ -27,7 +27,8 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
                 .into(),
         ));
     }
-    let events = progress::reporter(cfg.progress);
+    let counted = Arc::new(Counted::new(progress::reporter(cfg.progress)));
+    let events: Arc<dyn Events> = counted.clone();
     let client = client(cfg, &events)?;
     let jobs = jobs(&client, &events, &args).await?;
     if args.transfer.dry_run {
@@ -49,7 +50,7 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
         extract: args.extract.clone(),
     };
     let dir = args.output_dir.clone();
-    let ctx = Ctx::open(client, &args.output_dir, dir, settings, events.clone());
+    let ctx = Ctx::open(client, &args.output_dir, dir, settings, counted.clone());
     let report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
     report::print_failures(&report);
     if args.transfer.json {

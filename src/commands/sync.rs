@@ -10,7 +10,7 @@ use crate::cli::SyncArgs;
 use crate::config::{self, Config};
 use crate::download::{self, Ctx, FileReport, Job, Report, Settings, StateDir};
 use crate::error::{Exit, Result};
-use crate::events::Events;
+use crate::events::{Counted, Events};
 use crate::progress;
 use crate::sync::{self, Departure, Layout};
 use crate::text::escape;
@@ -46,7 +46,8 @@ pub async fn run(cfg: &Config, mut args: SyncArgs) -> Result<Exit> {
 
 async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result<Exit> {
     let filter = config::filter(&args.filter)?;
-    let events = progress::reporter(cfg.progress);
+    let counted = Arc::new(Counted::new(progress::reporter(cfg.progress)));
+    let events: Arc<dyn Events> = counted.clone();
     let client = client(cfg, &events)?;
     let loaded = load_catalog(&client, &events).await?;
     let selected = loaded.catalog.select(&filter);
@@ -82,7 +83,7 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
         &args.dir,
         layout.files_dir(),
         settings,
-        events.clone(),
+        counted.clone(),
     );
     let mut report = download::run_jobs(ctx, jobs, args.transfer.jobs as usize).await;
     for job in &reserved {

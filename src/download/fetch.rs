@@ -36,6 +36,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
         error: None,
         exit: Exit::Ok,
         hint: None,
+        retries: 0,
         fetched: 0,
     };
     let result = if crate::cancel::is_cancelled() {
@@ -44,6 +45,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
         bring(ctx, id, &job, &mut report).await
     };
     report.seconds = started.elapsed().as_secs_f64();
+    report.retries = ctx.counted.retries(id);
     if let Err(e) = result {
         report.status = Status::Failed;
         report.verified = Verified::Unverified;

@@ -33,7 +33,7 @@ pub use statedir::StateDir;
 use crate::catalog::{Catalog, Filter, Release};
 use crate::client::Client;
 use crate::error::{Error, Exit, Result};
-use crate::events::Events;
+use crate::events::{Counted, Events};
 use crate::verify::{self, Cache, Digests, Expected, Verified};
 
 /// What every file of a run shares.
@@ -61,6 +61,8 @@ pub struct Ctx {
     /// `--limit-rate`: the run's download rate, across all connections.
     pub limit: Option<RateLimit>,
     pub reporter: Arc<dyn Events>,
+    /// The same events, counting each file's retries for its report line.
+    pub counted: Arc<Counted>,
 }
 
 /// How a run fetches, as the handler decided from its options.
@@ -86,8 +88,9 @@ impl Ctx {
         root: &Path,
         dir: PathBuf,
         s: Settings,
-        reporter: Arc<dyn Events>,
+        counted: Arc<Counted>,
     ) -> Arc<Ctx> {
+        let reporter: Arc<dyn Events> = counted.clone();
         let state = StateDir::new(root);
         state.clean();
         let cache = std::sync::Mutex::new(Cache::load(&state.cache_path()));
@@ -106,6 +109,7 @@ impl Ctx {
             extract: s.extract,
             limit: s.limit_rate.map(RateLimit::new),
             reporter,
+            counted,
         })
     }
 }
@@ -173,6 +177,8 @@ pub struct FileReport {
     pub error: Option<String>,
     #[serde(skip)]
     pub exit: Exit,
+    /// The transient failures retried on the way.
+    pub retries: u32,
     /// The bytes fetched by this run (a resumed file had the rest).
     #[serde(skip)]
     pub fetched: u64,
@@ -208,6 +214,7 @@ impl FileReport {
             error: Some(crate::secret::scrub(&error.to_string())),
             exit: error.exit(),
             hint: error.hint(),
+            retries: 0,
             fetched: 0,
         }
     }

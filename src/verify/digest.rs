@@ -33,7 +33,7 @@ use crate::guard::lock;
 pub const LANE_CAP: usize = 4 << 20;
 /// Bytes all the lanes of the process may hold together, so that -j 8
 /// small files stay within a few MiB while one big file gets it all.
-const ALL_LANES_CAP: usize = 4 << 20;
+const ALL_LANES_CAP: usize = 2 << 20;
 /// Bytes held by every lane of the process.
 static HELD: AtomicUsize = AtomicUsize::new(0);
 /// A block read back from the file at once.

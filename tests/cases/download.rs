@@ -474,3 +474,24 @@ fn limit_rate_holds_the_whole_runs_rate_across_files_and_connections() {
     env.assert_identical("r1.bin");
     env.assert_identical("r2.bin");
 }
+
+#[test]
+fn every_retry_is_announced_in_the_log_and_counted_in_the_report() {
+    let env = env_with(vec![big("t.bin", 2 * MIB, 93)]);
+    env.srv
+        .update(|c| c.status_sequence = vec![(503, Some(0)), (502, None)]);
+    let out = env.download(&["--progress", "line", "--json", "t.bin"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("retry 1/5 in ") && err.contains("HTTP 503"),
+        "{err}"
+    );
+    assert!(
+        err.contains("retry 2/5 in ") && err.contains("HTTP 502"),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["files"][0]["retries"], 2, "{report}");
+    env.assert_identical("t.bin");
+}
