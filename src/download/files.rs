@@ -201,6 +201,22 @@ pub fn is_plain_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
+/// The path of the catalog name `key` under `dir` when a regular file sits
+/// there and every folder on the way is a real directory: a folder
+/// replaced by a symlink must not lead a listing or a removal outside `dir`.
+pub fn plain_file_under(dir: &Path, key: &str) -> Option<PathBuf> {
+    let rel = safe_relative_path(key).ok()?;
+    let mut current = dir.to_path_buf();
+    for part in rel.parent()?.components() {
+        current.push(part);
+        if !std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_dir()) {
+            return None;
+        }
+    }
+    let path = dir.join(rel);
+    is_plain_file(&path).then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

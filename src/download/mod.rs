@@ -25,7 +25,7 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use serde::Serialize;
 
-pub use files::{ensure_real_dirs, safe_relative_path, write_atomic};
+pub use files::{ensure_real_dirs, plain_file_under, safe_relative_path, write_atomic};
 pub use lock::lock_dir;
 pub use rate::RateLimit;
 pub use statedir::StateDir;

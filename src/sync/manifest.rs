@@ -31,9 +31,7 @@ pub fn verified(layout: &Layout, report: &Report) -> BTreeMap<String, String> {
         .iter()
         .filter(|f| matches!(f.status, Status::Downloaded | Status::Skipped))
         .filter_map(|f| Some((layout.key(&f.name), f.sha256.clone()?)))
-        .filter(|(key, _)| {
-            crate::download::safe_relative_path(key).is_ok_and(|rel| layout.dir.join(rel).is_file())
-        })
+        .filter(|(key, _)| crate::download::plain_file_under(&layout.dir, key).is_some())
         .collect()
 }
 

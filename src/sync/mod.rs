@@ -95,9 +95,7 @@ impl Layout {
         known
             .into_iter()
             .filter(|k| !current.contains(*k))
-            .filter(|k| {
-                download::safe_relative_path(k).is_ok_and(|rel| self.dir.join(rel).is_file())
-            })
+            .filter(|k| download::plain_file_under(&self.dir, k).is_some())
             .map(str::to_string)
             .collect()
     }

@@ -7,10 +7,18 @@ use std::path::Path;
 use super::Layout;
 use crate::download;
 use crate::error::{Error, Result};
+use crate::text::escape;
 
 pub fn remove(layout: &Layout, key: &str) -> Result<()> {
-    let rel = download::safe_relative_path(key).map_err(Error::Protocol)?;
-    let path = layout.dir.join(&rel);
+    download::safe_relative_path(key).map_err(Error::Protocol)?;
+    // Checked again here, just before the removal: a folder on the way
+    // that became a symlink must not lead the unlink outside DIR.
+    let Some(path) = download::plain_file_under(&layout.dir, key) else {
+        return Err(Error::Usage(format!(
+            "refusing to prune {}: not a plain file under plain directories",
+            escape(key)
+        )));
+    };
     match std::fs::remove_file(&path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

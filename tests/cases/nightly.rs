@@ -80,6 +80,33 @@ fn prune_dry_run_lists_and_prune_removes_the_directories_it_empties() {
 }
 
 #[test]
+fn prune_never_follows_a_folder_replaced_by_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let a = only(vec![
+        FileSpec::bytes("keep.tar.gz", b"keep".to_vec()),
+        FileSpec::bytes("shared/gone.sh", b"gone".to_vec()),
+    ]);
+    assert!(sync(&a, dir.path(), &["-q"]).status.success());
+    // The folder now lives elsewhere, with a file of the same name that is
+    // not magedl's to remove; DIR/shared is a link to it.
+    let victim = elsewhere.path().join("shared");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("gone.sh"), b"someone else's").unwrap();
+    std::fs::remove_dir_all(dir.path().join("shared")).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join("shared")).unwrap();
+    let b = only(vec![FileSpec::bytes("keep.tar.gz", b"keep".to_vec())]);
+    let out = sync(&b, dir.path(), &["--prune"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        victim.join("gone.sh").exists(),
+        "a prune went through the link: {}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("pruned"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_prune_that_fails_is_reported_as_failed() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
