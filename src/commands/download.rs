@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::report::{FileLine, Shape};
+use super::report::{Departed, FileLine, Shape};
 use super::{client, load_catalog, print_out, report};
 use crate::catalog::Catalog;
 use crate::cli::DownloadArgs;
@@ -33,8 +33,14 @@ pub async fn run(cfg: &Config, args: DownloadArgs) -> Result<Exit> {
     let jobs = jobs(&client, &events, &args).await?;
     if args.transfer.dry_run {
         let state = StateDir::new(&args.output_dir);
-        let plan = download::plan_actions(&jobs, &args.output_dir, &state, !args.force);
-        print_plan(&plan, args.transfer.json)?;
+        let plan = download::plan_actions(
+            &jobs,
+            &args.output_dir,
+            &state,
+            !args.force,
+            !args.no_verify,
+        );
+        print_plan(&plan, &[], false, args.transfer.json)?;
         return Ok(Exit::Ok);
     }
     let _lock = download::lock_dir(&args.output_dir, args.transfer.wait, &*events).await?;
@@ -117,8 +123,14 @@ struct PlannedSummary {
 }
 
 /// Prints the plan: what would be fetched, and what is present and verified
-/// (so skipped). Shared with sync.
-pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
+/// (so skipped). Shared with sync, which adds the files that left the
+/// catalog and whether `--prune` would remove them.
+pub fn print_plan(
+    plan: &[Planned<'_>],
+    departed: &[String],
+    prune: bool,
+    json: bool,
+) -> Result<()> {
     let out = if json {
         let files: Vec<FileLine<'_>> = plan
             .iter()
@@ -148,9 +160,24 @@ pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
                 bytes: 0,
                 seconds: 0.0,
             },
+            departed: departed
+                .iter()
+                .map(|name| Departed {
+                    name,
+                    action: if prune { "prune" } else { "keep" },
+                })
+                .collect(),
         })
     } else {
-        plan.iter().map(plan_line).collect()
+        let gone = departed.iter().map(|name| {
+            let name = escape(name);
+            if prune {
+                format!("would prune {name} (no longer in the catalog)\n")
+            } else {
+                format!("{name} is no longer in the catalog (--prune would remove it)\n")
+            }
+        });
+        plan.iter().map(plan_line).chain(gone).collect()
     };
     print_out(out.as_bytes())
 }
@@ -158,7 +185,8 @@ pub fn print_plan(plan: &[Planned<'_>], json: bool) -> Result<()> {
 fn plan_line(p: &Planned<'_>) -> String {
     let name = escape(&p.job.name);
     let line = match p.action {
-        Action::Skip => format!("would skip {name} (present and verified)"),
+        Action::Skip if p.checked => format!("would skip {name} (present and verified)"),
+        Action::Skip => format!("would skip {name} (present; --no-verify keeps it unchecked)"),
         Action::Refuse => format!("would refuse {name} (unsafe name)"),
         Action::Fetch => {
             let mut check = p.job.expected.strongest().name().to_string();

@@ -25,11 +25,22 @@ pub struct FileLine<'a> {
     pub error: Option<String>,
 }
 
-/// The report shape: the files, then the summary.
+/// The report shape: the files, then the summary; a sync's dry run adds
+/// the files that left the catalog.
 #[derive(serde::Serialize)]
 pub struct Shape<'a, S: serde::Serialize> {
     pub files: Vec<FileLine<'a>>,
     pub summary: S,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub departed: Vec<Departed<'a>>,
+}
+
+/// A file that left the catalog, in a sync's dry-run plan: `prune` when
+/// `--prune` would remove it, `keep` otherwise.
+#[derive(serde::Serialize)]
+pub struct Departed<'a> {
+    pub name: &'a str,
+    pub action: &'static str,
 }
 
 /// One `error:` line per failed file, then each distinct hint once.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::download::print_plan;
-use super::{client, load_catalog, print_out, report};
+use super::{client, load_catalog, report};
 use crate::cli::SyncArgs;
 use crate::config::{self, Config};
 use crate::download::{self, Ctx, FileReport, Job, Report, Settings, StateDir};
@@ -21,7 +21,8 @@ pub async fn run(cfg: &Config, mut args: SyncArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
     let mut report = None;
     let result = sync(cfg, &args, &mut report).await;
-    let Some(path) = &args.metrics else {
+    // A dry run is no run: it must not pass for the nightly job's success.
+    let Some(path) = args.metrics.as_ref().filter(|_| !args.transfer.dry_run) else {
         return result;
     };
     let exit = match &result {
@@ -62,10 +63,9 @@ async fn sync(cfg: &Config, args: &SyncArgs, out: &mut Option<Report>) -> Result
     let (reserved, jobs) = split_reserved(&events, &layout, layout.jobs(&selected, &previous));
     if args.transfer.dry_run {
         let state = StateDir::new(&layout.dir);
-        let plan = download::plan_actions(&jobs, &layout.files_dir(), &state, true);
-        print_plan(&plan, args.transfer.json)?;
+        let plan = download::plan_actions(&jobs, &layout.files_dir(), &state, true, true);
         let gone = layout.departed(&previous, &loaded.catalog);
-        print_out(departures_plan(&gone, args.prune).as_bytes())?;
+        print_plan(&plan, &gone, args.prune, args.transfer.json)?;
         return Ok(Exit::Ok);
     }
     let _lock = download::lock_dir(&args.dir, args.transfer.wait, &*events).await?;
@@ -122,20 +122,6 @@ fn split_reserved(
         ));
     }
     (reserved, jobs)
-}
-
-/// The plan's lines for files that left the catalog.
-fn departures_plan(gone: &[String], prune: bool) -> String {
-    gone.iter()
-        .map(|name| {
-            let name = escape(name);
-            if prune {
-                format!("would prune {name} (no longer in the catalog)\n")
-            } else {
-                format!("{name} is no longer in the catalog (--prune would remove it)\n")
-            }
-        })
-        .collect()
 }
 
 /// Warnings for files that left the catalog; a prune that failed is a

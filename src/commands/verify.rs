@@ -221,5 +221,6 @@ fn json_report<'a>(verdicts: &'a [Verdict], counts: &'a Counts) -> Shape<'a, &'a
     Shape {
         files,
         summary: counts,
+        departed: Vec::new(),
     }
 }

@@ -353,6 +353,8 @@ pub struct Planned<'a> {
     pub job: &'a Job,
     pub path: String,
     pub action: Action,
+    /// A skip is for a file checked against its checksum, not only present.
+    pub checked: bool,
 }
 
 /// What a real run would do, without a request: present files are checked
@@ -363,20 +365,29 @@ pub fn plan_actions<'a>(
     dir: &Path,
     state: &StateDir,
     check_present: bool,
+    verify: bool,
 ) -> Vec<Planned<'a>> {
     let cache = Cache::load(&state.cache_path());
+    // A real run without verification keeps any plain file present.
+    let skips = |p: &Path, job: &Job| match verify {
+        true => present_verifies(p, job, &cache, &state.key(p)),
+        false => files::is_plain_file(p),
+    };
     jobs.iter()
         .map(|job| {
             let path = files::safe_relative_path(&job.name).map(|rel| dir.join(rel));
             let action = match &path {
                 Err(_) => Action::Refuse,
-                Ok(p) if check_present && present_verifies(p, job, &cache, &state.key(p)) => {
-                    Action::Skip
-                }
+                Ok(p) if check_present && skips(p, job) => Action::Skip,
                 Ok(_) => Action::Fetch,
             };
             let path = path.map_or_else(|_| job.name.clone(), |p| p.display().to_string());
-            Planned { job, path, action }
+            Planned {
+                job,
+                path,
+                action,
+                checked: verify,
+            }
         })
         .collect()
 }

@@ -251,6 +251,24 @@ fn dry_run_makes_no_file_request() {
 }
 
 #[test]
+fn a_dry_run_says_what_the_real_run_does_with_no_verify() {
+    let env = Env::new();
+    let name = "Magento-CE-2.4.2.tar.gz";
+    std::fs::write(env.work().join(name), b"not the archive").unwrap();
+    let plan = stdout(&env.download(&["--dry-run", "--no-verify", name]));
+    assert!(
+        plan.starts_with(&format!("would skip {name} (present;")),
+        "{plan}"
+    );
+    let plan = stdout(&env.download(&["--dry-run", name]));
+    assert!(plan.starts_with(&format!("would fetch {name}")), "{plan}");
+    let out = env.download(&["--no-verify", "--json", name]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["files"][0]["status"], "skipped", "{report}");
+    assert!(env.file_requests().is_empty());
+}
+
+#[test]
 fn a_missing_file_exits_5() {
     let env = Env::new();
     let out = env.download(&["nope.zip"]);

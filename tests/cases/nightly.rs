@@ -61,6 +61,12 @@ fn prune_dry_run_lists_and_prune_removes_the_directories_it_empties() {
     assert!(plan.contains("would prune patches/old/gone.sh"), "{plan}");
     assert!(plan.contains("would prune shared/gone2.sh"), "{plan}");
     assert!(!plan.contains("mine.txt"), "{plan}");
+    // The same plan as JSON stays one JSON document.
+    let out = sync(&b, dir.path(), &["--prune", "--dry-run", "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let departed = plan["departed"].as_array().unwrap();
+    assert_eq!(departed.len(), 2, "{plan}");
+    assert!(departed.iter().all(|d| d["action"] == "prune"), "{plan}");
     assert!(
         dir.path().join("patches/old/gone.sh").exists(),
         "a dry run removes nothing"
@@ -304,4 +310,13 @@ fn metrics_tell_the_last_run_and_keep_the_last_success() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("magedl.prom."))
         .collect();
     assert!(left.is_empty(), "no temporary file: {left:?}");
+    // A dry run is not a run: it leaves the metrics as they were.
+    let before = std::fs::read_to_string(&prom).unwrap();
+    let out = sync(
+        &env,
+        &dir,
+        &["--dry-run", "--metrics", prom.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&prom).unwrap(), before);
 }
