@@ -206,7 +206,7 @@ impl Events for Bars {
             escape(d.name),
             human_bytes(d.bytes),
             human_secs(d.seconds),
-            human_rate(d.bytes, d.seconds),
+            human_rate(d.fetched, d.seconds),
             d.result
         ));
         lock(&self.files).done += 1;

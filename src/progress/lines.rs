@@ -137,7 +137,7 @@ impl Lines {
                     } else {
                         String::new()
                     };
-                    format!("start {name} ({shown}{resume})")
+                    format!("start {} ({shown}{resume})", escape(name))
                 },
                 "start",
                 json!({ "name": name, "size": size, "from": from }),
@@ -155,7 +155,11 @@ impl Lines {
                         .map(|n| format!("{}% ", bytes * 100 / n))
                         .unwrap_or_default();
                     let rate = human_rate(fetched, seconds);
-                    format!("progress {name} {pct}{} {rate}", human_bytes(bytes))
+                    format!(
+                        "progress {} {pct}{} {rate}",
+                        escape(name),
+                        human_bytes(bytes)
+                    )
                 },
                 "progress",
                 json!({ "name": name, "bytes": bytes, "size": size, "seconds": seconds }),
@@ -170,7 +174,7 @@ impl Events for Lines {
         lock(&self.state).insert(
             id,
             LineState {
-                name: escape(name),
+                name: name.to_string(),
                 announced: false,
                 from,
                 size,
@@ -226,9 +230,8 @@ impl Events for Lines {
 
     fn note(&self, id: usize, msg: &str) {
         let name = lock(&self.state).get(&id).map(|s| s.name.clone());
-        let msg = escape(msg);
         self.emit(
-            || format!("note {msg}"),
+            || format!("note {}", escape(msg)),
             "note",
             json!({ "name": name, "message": msg }),
         );
@@ -240,7 +243,7 @@ impl Events for Lines {
         {
             self.emit_event(e);
         }
-        let name = escape(d.name);
+        let name = d.name;
         let (verb, event) = if d.ok {
             ("done", "done")
         } else {
@@ -250,7 +253,8 @@ impl Events for Lines {
             || {
                 let sha = d.sha256.map(|s| format!(" sha256={s}")).unwrap_or_default();
                 format!(
-                    "{verb} {name} {} in {} ({}) {}{sha}",
+                    "{verb} {} {} in {} ({}) {}{sha}",
+                    escape(name),
                     human_bytes(d.bytes),
                     human_secs(d.seconds),
                     human_rate(d.fetched, d.seconds),
@@ -266,11 +270,11 @@ impl Events for Lines {
     }
 
     fn skipped(&self, _id: usize, name: &str, bytes: u64) {
-        let name = escape(name);
         self.emit(
             || {
                 format!(
-                    "skipped {name} {} (present and verified)",
+                    "skipped {} {} (present and verified)",
+                    escape(name),
                     human_bytes(bytes)
                 )
             },
@@ -281,10 +285,12 @@ impl Events for Lines {
 
     fn retry(&self, id: Option<usize>, attempt: u32, of: u32, wait: Duration, why: &str) {
         let name = id.and_then(|id| lock(&self.state).get(&id).map(|s| s.name.clone()));
-        let why = escape(why);
         let secs = wait.as_secs_f64();
         self.emit(
-            || super::retry_line(name.as_deref(), attempt, of, wait, &why),
+            || {
+                let shown = name.as_deref().map(escape);
+                super::retry_line(shown.as_deref(), attempt, of, wait, why)
+            },
             "retry",
             json!({ "name": name, "attempt": attempt, "of": of, "wait_seconds": secs, "error": why }),
         );

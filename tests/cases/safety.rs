@@ -472,6 +472,37 @@ fn json_escapes_every_control_and_human_output_shows_bidi_controls_escaped() {
     let table = stdout(&env.ok(&["list", "--version", "9.9.9"]));
     assert!(!table.contains('\u{202e}'), "{table:?}");
     assert!(table.contains(r"rtl\u{202e}gpj.exe"), "{table}");
+    // A download's progress events and its report name a file alike, with
+    // no raw bidi control on standard error (names with C0/C1 controls are
+    // refused before any request).
+    let name = "rtl\u{202e}gpj.exe";
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::bytes(name, b"x".to_vec())],
+        ..Config::default()
+    });
+    let out = env.download(&["--progress", "json", "--json", name]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        !err.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{err:?}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["files"][0]["name"], name);
+    let done: serde_json::Value = err
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["event"] == "done")
+        .unwrap();
+    assert_eq!(done["name"], name, "{err}");
+    let out = env.download(&["--progress", "line", "--force", name]);
+    assert!(
+        stderr(&out).contains(r"done rtl\u{202e}gpj.exe"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains('\u{202e}'), "{}", stderr(&out));
 }
 
 #[test]
