@@ -17,8 +17,10 @@ use crate::verify::{self, Lookup, Outcome, Verdict, Verified};
 
 pub async fn run(cfg: &Config, args: VerifyArgs) -> Result<Exit> {
     let (lookup, source, malformed) = lookup(cfg, &args).await?;
+    let started = std::time::Instant::now();
     let verdicts = verify::check_files(&args.files, &lookup, args.deep).await;
-    let counts = Counts::of(&verdicts, args.require_checksum);
+    let mut counts = Counts::of(&verdicts, args.require_checksum);
+    counts.seconds = started.elapsed().as_secs_f64();
     if args.json {
         print_out(json_pretty(&json_report(&verdicts, &counts)).as_bytes())?;
     } else if !args.status {
@@ -83,11 +85,15 @@ fn lines(verdicts: &[Verdict], source: &str, quiet: bool) -> String {
     out
 }
 
-/// What the summary and the exit code are made of.
+/// What the summary and the exit code are made of: `failed` counts every
+/// file whose status is `failed`, the next four say why; `seconds` is the
+/// run's wall time.
 #[derive(Default, Serialize)]
 struct Counts {
     ok: usize,
     failed: usize,
+    mismatched: usize,
+    damaged: usize,
     unreadable: usize,
     unknown: usize,
     unverified: usize,
@@ -106,21 +112,22 @@ impl Counts {
         for v in verdicts {
             match v.outcome {
                 Outcome::Ok => c.ok += 1,
-                Outcome::Mismatch | Outcome::Damaged(_) => c.failed += 1,
+                Outcome::Mismatch => c.mismatched += 1,
+                Outcome::Damaged(_) => c.damaged += 1,
                 Outcome::Unreadable(_) => c.unreadable += 1,
                 Outcome::Unknown => c.unknown += 1,
                 Outcome::Unverified => c.unverified += 1,
             }
             c.bytes += v.bytes;
-            c.seconds += v.seconds;
         }
+        c.failed = c.mismatched + c.damaged + c.unreadable + c.unknown;
         c
     }
 
     fn exit(&self) -> Exit {
         let unverifiable = self.require_checksum && self.unverified > 0;
         Exit::combined([
-            if self.failed > 0 || unverifiable {
+            if self.mismatched + self.damaged > 0 || unverifiable {
                 Exit::Checksum
             } else {
                 Exit::Ok
@@ -157,11 +164,18 @@ impl Counts {
                 "listed files could not be read",
             ));
         }
-        if self.failed > 0 {
+        if self.mismatched > 0 {
             w.push(plural(
-                self.failed,
+                self.mismatched,
                 "computed checksum did NOT match",
                 "computed checksums did NOT match",
+            ));
+        }
+        if self.damaged > 0 {
+            w.push(plural(
+                self.damaged,
+                "archive is damaged",
+                "archives are damaged",
             ));
         }
         if self.unknown > 0 {

@@ -296,4 +296,59 @@ fn deep_catches_a_damaged_archive_whose_published_checksum_matches() {
         "{text}"
     );
     assert!(text.contains("Magento-CE-9.9.9.tar.gz: OK"), "{text}");
+    // Its checksum did match: the summary says damaged, not mismatched.
+    let err = stderr(&out);
+    assert!(err.contains("warning: 1 archive is damaged"), "{err}");
+    assert!(!err.contains("did NOT match"), "{err}");
+}
+
+#[test]
+fn the_json_summary_counts_every_failed_file_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("a.zip"), b"a").unwrap();
+    std::fs::write(p.join("b.zip"), b"b").unwrap();
+    std::fs::write(p.join("c.zip"), b"c").unwrap();
+    let sums = format!(
+        "{}  a.zip\n{}  b.zip\n{}  gone.zip\n",
+        sha256_hex(b"a"),
+        sha256_hex(b"not b"),
+        sha256_hex(b"gone")
+    );
+    std::fs::write(p.join("SUMS"), sums).unwrap();
+    let out = offline(
+        p,
+        p,
+        &[
+            "verify",
+            "--json",
+            "--checksums",
+            "SUMS",
+            "a.zip",
+            "b.zip",
+            "c.zip",
+            "gone.zip",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let failed = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "failed")
+        .count();
+    assert_eq!(failed, 3, "{v}");
+    assert_eq!(v["summary"]["failed"], 3, "{v}");
+    assert_eq!(v["summary"]["mismatched"], 1, "{v}");
+    assert_eq!(v["summary"]["unreadable"], 1, "{v}");
+    assert_eq!(v["summary"]["unknown"], 1, "{v}");
+    assert_eq!(v["summary"]["ok"], 1, "{v}");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
