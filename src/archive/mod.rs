@@ -63,6 +63,11 @@ pub fn extract(path: &Path, dest: &Path, overwrite: bool) -> Result<Extracted, R
     extract::extract_with(path, dest, overwrite, &mut |from, to| fs::rename(from, to))
 }
 
+/// True when the name is one of the archive formats read here.
+pub fn is_archive(path: &Path) -> bool {
+    Kind::of(path).is_some()
+}
+
 /// The formats read, told apart by the file name alone: a release archive's
 /// name is the catalog's, and sniffing bytes would let a renamed file pass
 /// as something it does not claim to be.

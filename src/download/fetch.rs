@@ -281,6 +281,16 @@ async fn extract(ctx: &Arc<Ctx>, id: usize, path: &Path) -> Result<()> {
     };
     let (path, force) = (path.to_path_buf(), ctx.force);
     let shown = escape(&path.display().to_string());
+    if !crate::archive::is_archive(&path) {
+        // A patch or script among the archives: kept as fetched.
+        ctx.reporter.note(
+            id,
+            &format!(
+                "{shown} is not an archive (.zip, .tar, .tar.gz, .tgz, .tar.bz2): not extracted"
+            ),
+        );
+        return Ok(());
+    }
     let extracted = tokio::task::spawn_blocking(move || {
         crate::archive::extract(&path, &dest, force).map(|e| (e, dest))
     })

@@ -345,10 +345,22 @@ fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
                 zip_of(&[("ok.txt", b"ok"), ("../escaped.txt", b"evil")]),
             ),
             unpublished,
+            FileSpec::bytes("fix.patch", b"--- a\n+++ b\n".to_vec()),
         ],
         ..Config::default()
     });
     let dest = env.work().join("www");
+    // A patch among the archives is fetched and verified, not unpacked.
+    let out = env.download(&[
+        "--progress",
+        "line",
+        "--extract",
+        dest.to_str().unwrap(),
+        "fix.patch",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not an archive"), "{}", stderr(&out));
+    assert!(env.work().join("fix.patch").exists());
     let d = dest.to_str().unwrap();
     env.ok(&[
         "download",
