@@ -359,7 +359,11 @@ fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
         "fix.patch",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("is not an archive"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not an archive"),
+        "{}",
+        stderr(&out)
+    );
     assert!(env.work().join("fix.patch").exists());
     let d = dest.to_str().unwrap();
     env.ok(&[

@@ -640,3 +640,63 @@ fn server_is_send_and_sync() {
     check::<Config>();
     check::<RecordedRequest>();
 }
+
+/// Up to `limit` raw bytes of an answer (head and body as sent).
+fn raw_get(port: u16, path: &str, limit: usize) -> Vec<u8> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let req = format!(
+        "GET /products/downloads/{path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Connection: close\r\nAuthorization: {}\r\n\r\n",
+        basic(CE.0, CE.1)
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 64 * 1024];
+    while raw.len() < limit {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    raw
+}
+
+#[test]
+fn fault_switches_for_stale_ranges_gzip_labels_and_broken_catalogs() {
+    let srv = Server::start(Config::default());
+    let name = "Magento-CE-2.4.2.tar.gz";
+    let full = fixture_body(name);
+    let path = format!("file/{name}");
+    let stale = [("Range", "bytes=10-"), ("If-Range", "\"another version\"")];
+    assert_eq!(get(&srv, &path, Some(CE), &stale).status, 200);
+    // ignore_if_range: the range is served although If-Range names another
+    // version.
+    srv.update(|c| c.ignore_if_range = true);
+    let r = get(&srv, &path, Some(CE), &stale);
+    assert_eq!((r.status, &r.body[..]), (206, &full[10..]));
+    // label_gzip: labelled x-gzip, the bytes as they are on disk.
+    srv.update(|c| {
+        c.ignore_if_range = false;
+        c.label_gzip = true;
+    });
+    let r = get(&srv, &path, Some(CE), &[]);
+    assert_eq!(r.header("content-encoding"), Some("x-gzip"));
+    assert_eq!(r.body, full);
+    // json_broken: the headers, then the connection breaks mid-body (no
+    // last chunk).
+    srv.update(|c| c.json_broken = true);
+    let raw = raw_get(srv.port(), "info/json", 1 << 20);
+    assert!(raw.starts_with(b"HTTP/1.1 200"), "{raw:?}");
+    assert!(!raw.ends_with(b"0\r\n\r\n"), "{raw:?}");
+    // json_endless: a catalog that never ends.
+    srv.update(|c| {
+        c.json_broken = false;
+        c.json_endless = true;
+    });
+    let raw = raw_get(srv.port(), "info/json", 4 << 20);
+    assert!(raw.len() >= 4 << 20, "ended after {} bytes", raw.len());
+    let body = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let text = String::from_utf8_lossy(&raw[body..body + 64]);
+    assert!(text.contains("{\"ce-full\": ["), "{text}");
+}
