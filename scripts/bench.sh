@@ -25,7 +25,8 @@
 # (`timed_runs`, `row`, `goal`), then `register NAME` after it. Data files
 # come from `data_file` (generated once per run of the script).
 #
-# Needs nginx (apt-get install nginx-light) and GNU time. Variables: RUNS
+# Needs nginx (apt-get install nginx-light), GNU time, curl and python3;
+# aria2c is used when present (its rows are left out otherwise). Variables: RUNS
 # (default 5), BENCH_ONLY=name,name (default: every section), SIZE_MIB (the
 # big file, default 1024).
 set -euo pipefail
@@ -36,6 +37,9 @@ BENCH_ONLY=${BENCH_ONLY:-}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench: nginx is required (apt-get install -y nginx-light)" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is required (apt-get install -y time)" >&2; exit 1; }
+for tool in curl python3; do
+  command -v "$tool" > /dev/null || { echo "bench: $tool is required (apt-get install -y $tool)" >&2; exit 1; }
+done
 BIN=$PWD/target/release/magedl
 [ -x "$BIN" ] || { echo "bench: build first (make build)" >&2; exit 1; }
 WORK=$(mktemp -d /var/tmp/magedl-bench.XXXXXX)
