@@ -11,7 +11,8 @@ use crate::progress;
 use crate::text::{escape, human_bytes, human_rate, human_secs};
 
 /// A line of the report shape for what is not a download (a dry run's
-/// plan, a verify): the keys of the `--json` report, its own statuses.
+/// plan, a verify): the keys of the `--json` report but `retries` (no
+/// request was made), its own statuses.
 #[derive(serde::Serialize)]
 pub struct FileLine<'a> {
     pub name: &'a str,

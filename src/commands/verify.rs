@@ -16,8 +16,8 @@ use crate::text::{escape, json_pretty};
 use crate::verify::{self, Lookup, Outcome, Verdict, Verified};
 
 pub async fn run(cfg: &Config, args: VerifyArgs) -> Result<Exit> {
-    let (lookup, source, malformed) = lookup(cfg, &args).await?;
     let started = std::time::Instant::now();
+    let (lookup, source, malformed) = lookup(cfg, &args).await?;
     let verdicts = verify::check_files(&args.files, &lookup, args.deep).await;
     let mut counts = Counts::of(&verdicts, args.require_checksum);
     counts.seconds = started.elapsed().as_secs_f64();

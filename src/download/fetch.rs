@@ -92,7 +92,11 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     if ctx.verify && ctx.require_checksum && job.expected.is_empty() {
         return Err(Error::NoChecksum(escape(&job.name)));
     }
-    if ctx.extract.is_some() && ctx.verify && job.expected.is_empty() {
+    if ctx.extract.is_some()
+        && ctx.verify
+        && job.expected.is_empty()
+        && crate::archive::is_archive(&final_path)
+    {
         return Err(Error::Unverifiable(escape(&job.name)));
     }
     if !ctx.force
@@ -286,7 +290,7 @@ async fn extract(ctx: &Arc<Ctx>, id: usize, path: &Path) -> Result<()> {
         ctx.reporter.note(
             id,
             &format!(
-                "{shown} is not an archive (.zip, .tar, .tar.gz, .tgz, .tar.bz2): not extracted"
+                "{shown} is not an archive (.zip, .tar, .tar.gz, .tgz, .tar.bz2, .tbz2): not extracted"
             ),
         );
         return Ok(());

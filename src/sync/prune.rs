@@ -14,7 +14,7 @@ pub fn remove(layout: &Layout, key: &str) -> Result<()> {
     // Checked again here, just before the removal: a folder on the way
     // that became a symlink must not lead the unlink outside DIR.
     let Some(path) = download::plain_file_under(&layout.dir, key) else {
-        return Err(Error::Usage(format!(
+        return Err(Error::Protocol(format!(
             "refusing to prune {}: not a plain file under plain directories",
             escape(key)
         )));

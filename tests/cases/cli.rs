@@ -333,6 +333,8 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
     let mut unpublished = FileSpec::bytes("raw.tar.gz", tar_gz(&[("raw/x", b"x")]));
     unpublished.md5 = Md5::Empty;
+    let mut raw_patch = FileSpec::bytes("raw.patch", b"+x\n".to_vec());
+    raw_patch.md5 = Md5::Empty;
     let env = Env::with(Config {
         extra_files: vec![
             FileSpec::bytes(
@@ -346,6 +348,7 @@ fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
             ),
             unpublished,
             FileSpec::bytes("fix.patch", b"--- a\n+++ b\n".to_vec()),
+            raw_patch,
         ],
         ..Config::default()
     });
@@ -365,6 +368,9 @@ fn extract_unpacks_verified_archives_and_refuses_hostile_ones() {
         stderr(&out)
     );
     assert!(env.work().join("fix.patch").exists());
+    // Nothing vouches for this one, but nothing is unpacked from it either.
+    let out = env.download(&["--extract", dest.to_str().unwrap(), "raw.patch"]);
+    assert!(out.status.success(), "{}", stderr(&out));
     let d = dest.to_str().unwrap();
     env.ok(&[
         "download",
