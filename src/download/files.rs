@@ -56,7 +56,7 @@ pub fn ensure_real_dirs(dir: &Path, rel: &Path) -> Result<()> {
         match std::fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_dir() => {}
             Ok(_) => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Protocol(format!(
                     "refusing to write through {}: not a plain directory",
                     escape(&current.display().to_string())
                 )));

@@ -77,6 +77,26 @@ fn a_slash_in_a_catalog_name_maps_to_a_subdirectory() {
 }
 
 #[test]
+fn a_subdirectory_planted_as_a_symlink_fails_its_file_and_is_not_written_through() {
+    let env = Env::with(Config {
+        extra_files: vec![FileSpec::bytes("patches/x.sh", b"#!/bin/sh\n".to_vec())],
+        ..Config::default()
+    });
+    let elsewhere = env.home.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, env.work().join("patches")).unwrap();
+    let out = env.download(&["patches/x.sh", "Magento-CE-2.4.2.tar.gz"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a plain directory"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    env.assert_identical("Magento-CE-2.4.2.tar.gz");
+}
+
+#[test]
 fn planted_symlinks_and_hard_links_are_never_written_through() {
     let env = Env::new();
     let name = "Magento-CE-2.4.2.tar.gz";
