@@ -14,7 +14,7 @@ use crate::text::escape;
 use crate::verify::{self, Digests, Verified};
 
 fn verified_label(ctx: &Ctx, job: &Job) -> Verified {
-    if ctx.verify {
+    if ctx.settings.verify {
         job.expected.strongest()
     } else {
         Verified::Unverified
@@ -89,17 +89,17 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     let rel = files::safe_relative_path(&job.name).map_err(Error::Protocol)?;
     let final_path = ctx.dir.join(&rel);
     report.path = final_path.display().to_string();
-    if ctx.verify && ctx.require_checksum && job.expected.is_empty() {
+    if ctx.settings.verify && ctx.settings.require_checksum && job.expected.is_empty() {
         return Err(Error::NoChecksum(escape(&job.name)));
     }
-    if ctx.extract.is_some()
-        && ctx.verify
+    if ctx.settings.extract.is_some()
+        && ctx.settings.verify
         && job.expected.is_empty()
         && crate::archive::is_archive(&final_path)
     {
         return Err(Error::Unverifiable(escape(&job.name)));
     }
-    if !ctx.force
+    if !ctx.settings.force
         && files::is_plain_file(&final_path)
         && skip_if_present(ctx, id, job, &final_path, report).await?
     {
@@ -125,7 +125,7 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     }
     extract(ctx, id, &final_path).await?;
     report.status = Status::Downloaded;
-    let result = match (ctx.verify, job.expected.strongest()) {
+    let result = match (ctx.settings.verify, job.expected.strongest()) {
         (false, _) => "not verified (--no-verify)".into(),
         (true, Verified::Unverified) => {
             ctx.reporter.note(
@@ -161,8 +161,8 @@ async fn fetch_verified(
     part: &Path,
 ) -> Result<transfer::Fetched> {
     let url = ctx.client.endpoint().file_url(&job.name);
-    let want_md5 = ctx.verify && job.expected.md5.is_some();
-    let checksum_known = ctx.verify && !job.expected.is_empty();
+    let want_md5 = ctx.settings.verify && job.expected.md5.is_some();
+    let checksum_known = ctx.settings.verify && !job.expected.is_empty();
     let mut attempts = 0;
     loop {
         attempts += 1;
@@ -183,7 +183,7 @@ async fn fetch_verified(
                 return Err(e);
             }
         };
-        let checked = if ctx.verify {
+        let checked = if ctx.settings.verify {
             job.expected.check(&job.name, &fetched.digests)
         } else {
             Ok(())
@@ -225,7 +225,7 @@ async fn skip_if_present(
         let trusted = cache
             .trusted(&key, &meta)
             .filter(|d| job.expected.md5.is_none() || d.md5.is_some())
-            .filter(|_| !ctx.rehash);
+            .filter(|_| !ctx.settings.rehash);
         (trusted, cache.recorded_sha256(&key))
     };
     let was_trusted = trusted.is_some();
@@ -240,7 +240,8 @@ async fn skip_if_present(
                 .map_err(unreadable)?
         }
     };
-    let verified = !ctx.verify || job.present_copy_verifies(&digests, cached_sha256.as_deref());
+    let verified =
+        !ctx.settings.verify || job.present_copy_verifies(&digests, cached_sha256.as_deref());
     if !verified {
         lock(&ctx.cache).forget(&key);
         let why = if job.expected.is_empty() && cached_sha256.is_none() {
@@ -280,10 +281,10 @@ fn remember(ctx: &Ctx, path: &Path, before: &std::fs::Metadata, digests: &Digest
 /// `--extract DIR`: unpacks the verified file there, streaming; a refused
 /// entry fails the file, naming the entry.
 async fn extract(ctx: &Arc<Ctx>, id: usize, path: &Path) -> Result<()> {
-    let Some(dest) = ctx.extract.clone() else {
+    let Some(dest) = ctx.settings.extract.clone() else {
         return Ok(());
     };
-    let (path, force) = (path.to_path_buf(), ctx.force);
+    let (path, force) = (path.to_path_buf(), ctx.settings.force);
     let shown = escape(&path.display().to_string());
     if !crate::archive::is_archive(&path) {
         // A patch or script among the archives: kept as fetched.

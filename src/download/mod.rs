@@ -43,21 +43,10 @@ pub struct Ctx {
     pub dir: PathBuf,
     /// The locked directory's own files (partial data, resume records).
     pub state: StateDir,
-    /// `-s N`; None = automatic.
-    pub segments: Option<u32>,
-    pub resume: bool,
-    pub force: bool,
-    pub verify: bool,
-    /// A file without any expected checksum fails (exit 4).
-    pub require_checksum: bool,
-    /// `--max-size`: a file announced or streaming past it is refused.
-    pub max_size: u64,
+    /// How to fetch, from the command's options.
+    pub settings: Settings,
     /// What was verified before, by metadata (`.magedl/cache.json`).
     pub cache: std::sync::Mutex<Cache>,
-    /// `--rehash`: read every present file, whatever the cache says.
-    pub rehash: bool,
-    /// `--extract DIR`: unpack each verified archive there.
-    pub extract: Option<PathBuf>,
     /// `--limit-rate`: the run's download rate, across all connections.
     pub limit: Option<RateLimit>,
     pub reporter: Arc<dyn Events>,
@@ -68,14 +57,20 @@ pub struct Ctx {
 /// How a run fetches, as the handler decided from its options.
 #[derive(Default)]
 pub struct Settings {
+    /// `-s N`; None = automatic.
     pub segments: Option<u32>,
     pub resume: bool,
     pub force: bool,
     pub verify: bool,
+    /// A file without any expected checksum fails (exit 4).
     pub require_checksum: bool,
+    /// `--max-size`: a file announced or streaming past it is refused.
     pub max_size: u64,
+    /// `--limit-rate`, in bytes a second.
     pub limit_rate: Option<u64>,
+    /// `--rehash`: read every present file, whatever the cache says.
     pub rehash: bool,
+    /// `--extract DIR`: unpack each verified archive there.
     pub extract: Option<PathBuf>,
 }
 
@@ -98,16 +93,9 @@ impl Ctx {
             client,
             dir,
             state,
-            segments: s.segments,
-            resume: s.resume,
-            force: s.force,
-            verify: s.verify,
-            require_checksum: s.require_checksum,
-            max_size: s.max_size,
-            cache,
-            rehash: s.rehash,
-            extract: s.extract,
             limit: s.limit_rate.map(RateLimit::new),
+            settings: s,
+            cache,
             reporter,
             counted,
         })

@@ -55,7 +55,7 @@ pub async fn fetch(ctx: &Arc<Ctx>, t: &Target<'_>) -> Result<Fetched> {
     let state_path = state::state_path(t.part);
     let mut restarts = 0;
     let mut force_single = false;
-    let mut resume = if ctx.resume {
+    let mut resume = if ctx.settings.resume {
         resumable(t.part, &state_path, t.checksum_known)
     } else {
         None
@@ -140,14 +140,18 @@ async fn fresh_transfer(
     let Some(size) = size else {
         return stream_unknown_length(ctx, t, file, resp).await;
     };
-    if size > ctx.max_size {
-        return Err(Attempt::Fatal(too_big("announced at", size, ctx.max_size)));
+    if size > ctx.settings.max_size {
+        return Err(Attempt::Fatal(too_big(
+            "announced at",
+            size,
+            ctx.settings.max_size,
+        )));
     }
     ctx.reporter.size_known(t.id, size);
     files::preallocate(&file, size)
         .map_err(|e| Error::io(format!("cannot allocate {}", t.part.display()), e))?;
     let connections = if ranges {
-        plan::connection_count(size, ctx.segments)
+        plan::connection_count(size, ctx.settings.segments)
     } else {
         1
     };
@@ -178,7 +182,7 @@ async fn resume_transfer(
             human_bytes(st.size)
         ),
     );
-    let connections = plan::connection_count(st.size, ctx.segments);
+    let connections = plan::connection_count(st.size, ctx.settings.segments);
     let shared = Shared::new(ctx, t, file, st, connections, true)?;
     let mut done = run_pieces(shared, None, from).await?;
     done.resumed_from = from;
@@ -285,8 +289,12 @@ struct Unbounded<'a> {
 
 impl Landing for Unbounded<'_> {
     fn admit(&mut self, pos: u64, len: u64) -> Result<u64> {
-        if pos + len > self.ctx.max_size {
-            return Err(too_big("streaming past", pos + len, self.ctx.max_size));
+        if pos + len > self.ctx.settings.max_size {
+            return Err(too_big(
+                "streaming past",
+                pos + len,
+                self.ctx.settings.max_size,
+            ));
         }
         Ok(len)
     }
