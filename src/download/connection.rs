@@ -26,6 +26,7 @@ use super::transfer::Target;
 use crate::cancel::is_cancelled;
 use crate::client::Budget;
 use crate::error::{Error, Result};
+use crate::events::Events;
 use crate::verify::Digester;
 
 /// What the connections of one file's transfer share.

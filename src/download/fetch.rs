@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::{Ctx, FileReport, Job, Status, files, state, transfer};
 use crate::error::{Error, Exit, Result};
-use crate::events::Done;
+use crate::events::{Done, Events};
 use crate::guard::lock;
 use crate::text::escape;
 use crate::verify::{self, Digests, Verified};
@@ -45,7 +45,7 @@ pub(super) async fn one_file(ctx: &Arc<Ctx>, id: usize, job: Job) -> FileReport 
         bring(ctx, id, &job, &mut report).await
     };
     report.seconds = started.elapsed().as_secs_f64();
-    report.retries = ctx.counted.retries(id);
+    report.retries = ctx.reporter.retries(id);
     if let Err(e) = result {
         report.status = Status::Failed;
         report.verified = Verified::Unverified;

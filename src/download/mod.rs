@@ -53,9 +53,9 @@ pub struct Ctx {
     pub cache: std::sync::Mutex<Cache>,
     /// `--limit-rate`: the run's download rate, across all connections.
     pub limit: Option<RateLimit>,
-    pub reporter: Arc<dyn Events>,
-    /// The same events, counting each file's retries for its report line.
-    pub counted: Arc<Counted>,
+    /// Where progress goes; it also counts each file's retries for its
+    /// report line.
+    pub reporter: Arc<Counted>,
 }
 
 /// How a run fetches, as the handler decided from its options.
@@ -87,9 +87,8 @@ impl Ctx {
         root: &Path,
         dir: PathBuf,
         s: Settings,
-        counted: Arc<Counted>,
+        reporter: Arc<Counted>,
     ) -> Arc<Ctx> {
-        let reporter: Arc<dyn Events> = counted.clone();
         let state = StateDir::new(root);
         state.clean();
         let cache = std::sync::Mutex::new(Cache::load(&state.cache_path()));
@@ -101,7 +100,6 @@ impl Ctx {
             settings: s,
             cache,
             reporter,
-            counted,
         })
     }
 }

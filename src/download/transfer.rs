@@ -20,6 +20,7 @@ use super::response::{self, Validators};
 use super::segment::{Attempt, Landing, file_headers, pump};
 use super::state::{self, State};
 use crate::error::{Error, Result};
+use crate::events::Events;
 use crate::text::{escape, human_bytes};
 use crate::verify::{Digester, Digests};
 
