@@ -121,7 +121,8 @@ async fn bring(ctx: &Arc<Ctx>, id: usize, job: &Job, report: &mut FileReport) ->
     report.sha256 = fetched.digests.sha256.clone();
     place(fetched.file, &part, &final_path).await?;
     if let Ok(meta) = std::fs::symlink_metadata(&final_path) {
-        remember(ctx, &final_path, &meta, &fetched.digests);
+        // Placed by this run from the bytes just verified.
+        lock(&ctx.cache).record(&ctx.state.key(&final_path), &meta, &fetched.digests);
     }
     extract(ctx, id, &final_path).await?;
     report.status = Status::Downloaded;
@@ -265,16 +266,11 @@ async fn skip_if_present(
     Ok(true)
 }
 
-/// Records verified digests in the cache, if the file is still as `before`
-/// described it (it was not changed while it was read).
+/// Records the digests of a present file read by this run in the cache, if
+/// the file is still as `before` described it (not changed while read).
 fn remember(ctx: &Ctx, path: &Path, before: &std::fs::Metadata, digests: &Digests) {
-    let now = std::fs::symlink_metadata(path);
-    let unchanged = now.as_ref().is_ok_and(|m| {
-        use std::os::unix::fs::MetadataExt;
-        m.len() == before.len() && m.mtime_nsec() == before.mtime_nsec() && m.ino() == before.ino()
-    });
-    if let (true, Ok(meta)) = (unchanged, now) {
-        lock(&ctx.cache).record(&ctx.state.key(path), &meta, digests);
+    if let Ok(now) = std::fs::symlink_metadata(path) {
+        lock(&ctx.cache).record_if_unchanged(&ctx.state.key(path), before, &now, digests);
     }
 }
 

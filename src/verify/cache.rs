@@ -92,6 +92,21 @@ impl Cache {
         self.files.get(key)?.sha256.clone()
     }
 
+    /// Records the digests read from the file at `key` if it is still as
+    /// `before` described it when the read began (the same stamp the cache
+    /// trusts by): a file changed while it was read is not vouched for.
+    pub fn record_if_unchanged(
+        &mut self,
+        key: &str,
+        before: &Metadata,
+        now: &Metadata,
+        digests: &Digests,
+    ) {
+        if Stamp::of(before) == Stamp::of(now) {
+            self.record(key, now, digests);
+        }
+    }
+
     /// Records that the file at `key`, as `meta` describes it, has these
     /// digests (computed or verified by this run).
     pub fn record(&mut self, key: &str, meta: &Metadata, digests: &Digests) {
@@ -136,6 +151,26 @@ mod tests {
             md5: Some("0".repeat(32)),
             sha256: Some("1".repeat(64)),
         }
+    }
+
+    #[test]
+    fn a_file_rewritten_while_read_is_not_recorded_even_with_its_mtime_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a");
+        std::fs::write(&f, b"abc").unwrap();
+        let before = std::fs::metadata(&f).unwrap();
+        let mut cache = Cache::load(&dir.path().join("cache.json"));
+        cache.record_if_unchanged("a", &before, &std::fs::metadata(&f).unwrap(), &digests());
+        assert_eq!(cache.recorded_sha256("a"), digests().sha256);
+        let mut cache = Cache::load(&dir.path().join("cache.json"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&f, b"xyz").unwrap();
+        let file = std::fs::File::options().write(true).open(&f).unwrap();
+        file.set_modified(before.modified().unwrap()).unwrap();
+        let now = std::fs::metadata(&f).unwrap();
+        assert_eq!(now.modified().unwrap(), before.modified().unwrap());
+        cache.record_if_unchanged("a", &before, &now, &digests());
+        assert_eq!(cache.recorded_sha256("a"), None);
     }
 
     #[test]
