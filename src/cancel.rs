@@ -3,11 +3,11 @@
 //! (and wake the async side through a pipe), so a signal while the catalog
 //! loads, while a retry waits or while bytes flow ends the run the same way:
 //! partial data saved, an "interrupted" line, exit 130. A second signal exits
-//! at once.
+//! at once, and so does the first one while a prompt waits for the user.
 
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 
 use tokio::sync::watch;
 
@@ -17,10 +17,13 @@ static SIGNALS: AtomicU32 = AtomicU32::new(0);
 static WAKE: AtomicI32 = AtomicI32::new(-1);
 /// The read end, handed to the async side once.
 static WAKE_READ: OnceLock<i32> = OnceLock::new();
+/// A prompt is waiting for the user: nothing to save, and the read would
+/// not notice the flag, so a signal exits at once.
+static PROMPTING: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_signal(_: libc::c_int) {
     // Only async-signal-safe calls here: atomics, write(2), _exit(2).
-    if SIGNALS.fetch_add(1, Ordering::SeqCst) > 0 {
+    if SIGNALS.fetch_add(1, Ordering::SeqCst) > 0 || PROMPTING.load(Ordering::SeqCst) {
         // SAFETY: _exit is async-signal-safe; resume records are on disk,
         // rewritten at least every second.
         unsafe { libc::_exit(crate::error::Exit::Interrupted as i32) };
@@ -51,6 +54,15 @@ pub fn install() {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
+}
+
+/// Runs `ask` (a prompt on the terminal) so that Ctrl-C ends the process
+/// at once, as it would without a handler, with exit 130.
+pub fn prompting<T>(ask: impl FnOnce() -> T) -> T {
+    PROMPTING.store(true, Ordering::SeqCst);
+    let answer = ask();
+    PROMPTING.store(false, Ordering::SeqCst);
+    answer
 }
 
 fn channel() -> &'static watch::Sender<bool> {

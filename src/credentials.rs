@@ -171,6 +171,10 @@ fn netrc_entry(path: &Path, host: &str) -> Result<Option<(Option<String>, Option
 }
 
 fn prompt(mage_id: Option<String>, token: Option<Secret>) -> Result<Credentials> {
+    crate::cancel::prompting(|| ask(mage_id, token))
+}
+
+fn ask(mage_id: Option<String>, token: Option<Secret>) -> Result<Credentials> {
     let io_err = |e: std::io::Error| Error::io("reading credentials from the terminal", e);
     let mage_id = match mage_id {
         Some(id) => id,

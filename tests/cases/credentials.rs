@@ -414,3 +414,52 @@ fn a_401_says_whether_credentials_were_sent() {
         stderr(&out)
     );
 }
+
+#[test]
+fn ctrl_c_at_the_prompt_ends_the_process_with_130() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' --mage-id {CE_USER} info help", bin().display()),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home.path())
+        .env("MAGEDL_ENDPOINT", env.srv.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while !seen.contains("Download access token: ") {
+        let n = stdout.read(&mut buf).unwrap();
+        assert!(n > 0, "no prompt: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    // The terminal turns ^C into SIGINT for the process at the prompt.
+    stdin.write_all(b"\x03").unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("Ctrl-C at the prompt did not end the process: {seen}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(stdin);
+    assert_eq!(code, Some(130), "{seen}");
+    assert!(
+        env.srv.requests().is_empty(),
+        "nothing was asked of the server"
+    );
+}
