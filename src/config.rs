@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::catalog::{Filter, Kind};
-use crate::cli::{ChecksumArgs, ColorArg, Edition, FilterArgs, ProgressArg, Shared};
+use crate::cli::{ChecksumArgs, ColorArg, Edition, FilterArgs, ProgressArg, Shared, UrlArg};
 use crate::client::{Client, ClientOptions};
 use crate::credentials::{self, Sources};
 use crate::endpoint::{DEFAULT_ENDPOINT, Endpoint};
@@ -54,7 +54,7 @@ impl Config {
         } = shared;
         let (creds, net) = (conn.creds, conn.net);
         let from_env = non_empty_env("MAGEDL_ENDPOINT");
-        let text = conn.endpoint.endpoint.or(from_env);
+        let text = conn.endpoint.endpoint.map(UrlArg::into_inner).or(from_env);
         let (endpoint, url_credentials) =
             Endpoint::parse(text.as_deref().unwrap_or(DEFAULT_ENDPOINT))?;
         if creds.token.is_some() && creds.token_file.is_some() {
@@ -89,7 +89,7 @@ impl Config {
             net: ClientOptions {
                 cacert: net.cacert,
                 insecure: net.insecure,
-                proxy: net.proxy,
+                proxy: net.proxy.map(UrlArg::into_inner),
                 connect_timeout: secs(net.connect_timeout),
                 read_timeout: secs(net.timeout),
                 retries: net.retries.unwrap_or(5),

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use shared::{
     ColorArg, ConnectionArgs, CredentialArgs, EndpointArg, ProgressArg, ProgressArgs, QuietArg,
-    Shared,
+    Shared, UrlArg,
 };
 pub use transfer::{ChecksumArgs, DownloadArgs, SyncArgs, VerifyArgs};
 
@@ -280,6 +280,23 @@ mod tests {
         assert!(!format!("{cli:?}").contains("sekrit-tok-123"));
         let cli = Cli::try_parse_from(["magedl", "list", "--token", "sekrit-tok-456"]).unwrap();
         assert!(!format!("{cli:?}").contains("sekrit-tok-456"));
+    }
+
+    #[test]
+    fn a_debug_print_hides_a_token_or_password_inside_a_url() {
+        let cli = Cli::try_parse_from([
+            "magedl",
+            "--endpoint",
+            "https://MAG1:tok-in-url-1@example.test/products/downloads/",
+            "list",
+            "--proxy",
+            "http://user:pw-in-proxy-2@proxy.test:3128",
+        ])
+        .unwrap();
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("tok-in-url-1"), "{shown}");
+        assert!(!shown.contains("pw-in-proxy-2"), "{shown}");
+        assert!(shown.contains("example.test"), "{shown}");
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub struct CredentialArgs {
 #[command(next_help_heading = "Connection and credentials")]
 pub struct EndpointArg {
     /// Endpoint base URL (a mirror or a test server) [env: MAGEDL_ENDPOINT]
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub endpoint: Option<UrlArg>,
 }
 
 /// TLS, proxy, timeouts and retries.
@@ -45,8 +45,8 @@ pub struct NetworkArgs {
     #[arg(long)]
     pub insecure: bool,
     /// Proxy URL for every request (overrides HTTPS_PROXY/HTTP_PROXY/ALL_PROXY)
-    #[arg(long, value_name = "URL")]
-    pub proxy: Option<String>,
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
+    pub proxy: Option<UrlArg>,
     /// Retries of a transient failure: reset, stall, 408, 429, 5xx [default: 5]
     #[arg(long, value_name = "N")]
     pub retries: Option<u32>,
@@ -169,6 +169,36 @@ impl Shared {
             },
         }
     }
+}
+
+/// A URL given on the command line, which may carry a user and password
+/// (`https://ID:TOKEN@host/`, a proxy's login): its `Debug` print shows
+/// neither.
+#[derive(Clone)]
+pub struct UrlArg(String);
+
+impl UrlArg {
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for UrlArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Ok(mut url) = url::Url::parse(&self.0) else {
+            return f.write_str("\"***\"");
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            let _ = url.set_username("***");
+            let _ = url.set_password(None);
+        }
+        url.set_query(None);
+        write!(f, "{:?}", url.as_str())
+    }
+}
+
+fn parse_url(s: &str) -> Result<UrlArg, String> {
+    Ok(UrlArg(s.to_string()))
 }
 
 fn parse_secret(s: &str) -> Result<Secret, String> {

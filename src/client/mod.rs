@@ -33,8 +33,9 @@ const MAX_REDIRECTS: usize = 10;
 /// a megabyte.
 pub const SMALL_LIMIT: usize = 32 << 20;
 
-/// Network settings from the command line.
-#[derive(Clone, Debug)]
+/// Network settings from the command line (no `Debug`: the proxy URL may
+/// hold a password).
+#[derive(Clone)]
 pub struct ClientOptions {
     pub cacert: Option<PathBuf>,
     pub insecure: bool,
